@@ -1,0 +1,56 @@
+# GANs vs Autoencoders: the two commands of the README, and helpers.
+#   make book   set up, fetch data, execute every chapter, build the website
+#   make test   set up, fetch data, run the whole test suite
+#   make lab    JupyterLab with the chapters opening as notebooks
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test lab data setup site-assets clean
+
+# MathJax is served by the website itself (no CDN): the npm package, checked by sha256.
+MATHJAX := book/_static/mathjax
+MATHJAX_VERSION := 3.2.2
+MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+
+# The venv is (re)installed only when pyproject.toml changes, so a second run
+# spends its set-up time on checking data checksums only.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[book,test]'
+	@touch $@
+
+setup: $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m gae_lib.data fetch
+
+$(MATHJAX)/tex-chtml.js:
+	@rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack mathjax@$(MATHJAX_VERSION) --silent >/dev/null \
+	  && echo "$(MATHJAX_SHA256)  mathjax-$(MATHJAX_VERSION).tgz" | sha256sum -c --quiet \
+	  && tar xzf mathjax-$(MATHJAX_VERSION).tgz && cd package/es5 \
+	  && cp -r --parents tex-chtml.js output/chtml/fonts input/tex/extensions ui a11y $(CURDIR)/$(MATHJAX) \
+	  && rm -rf $$tmp && echo "MathJax $(MATHJAX_VERSION) vendored into $(MATHJAX)"
+
+site-assets: $(MATHJAX)/tex-chtml.js
+
+book: data site-assets
+	$(VENV)/bin/jupyter-book build . -W --keep-going
+	@echo ""
+	@echo "Website: $(CURDIR)/_build/html/index.html"
+
+test: data site-assets
+	$(PY) -m pytest
+
+# Markdown chapters open as notebooks (jupytext) when double-clicked.
+lab: $(STAMP)
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab book/
+
+clean:
+	rm -rf _build .pytest_cache

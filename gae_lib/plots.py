@@ -1,0 +1,73 @@
+"""Figures of the book.  Plots take tensors and return matplotlib figures; they never train."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from torchvision.utils import make_grid
+
+
+def image_grid(images: torch.Tensor, nrow: int = 8) -> torch.Tensor:
+    """N x C x H x W in [-1, 1] -> H' x W' x C array in [0, 1] for ``imshow``."""
+    if images.ndim != 4 or images.shape[1] not in (1, 3):
+        raise ValueError(f"expected images N x C x H x W with C in (1, 3), got {tuple(images.shape)}")
+    grid = make_grid(images.clamp(-1, 1) * 0.5 + 0.5, nrow=nrow, padding=1, pad_value=0.5)
+    return grid.permute(1, 2, 0).numpy()
+
+
+def show_images(ax, images: torch.Tensor, title: str | None = None, nrow: int = 8) -> None:
+    ax.imshow(image_grid(images, nrow), cmap="gray", interpolation="nearest")
+    ax.set_xticks([]), ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8) -> plt.Figure:
+    """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``."""
+    cols = 3
+    rows = -(-len(samples) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 1.5 * rows), squeeze=False)
+    for ax, (name, images) in zip(axes.flat, samples.items()):
+        show_images(ax, images, name, nrow)
+    for ax in axes.flat[len(samples):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def shared_generator_diagram() -> plt.Figure:
+    """Seed 000, Figure 1: the decoder of an AE and the generator of a GAN are the same kind of map G: Z -> X."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    ax.set_xlim(0, 10), ax.set_ylim(0, 4.2), ax.axis("off")
+
+    def box(x, y, text, colour, w=1.6):
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - 0.35), w, 0.7, boxstyle="round,pad=0.05",
+                                    fc=colour, ec="black", lw=1))
+        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+    def arrow(x0, y0, x1, y1):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14))
+
+    shared = "#f6c85f"
+    # Autoencoder: x -> E -> z -> G -> x_hat, trained on J(x, x_hat).
+    ax.text(0.1, 3.85, "Autoencoder", fontsize=12, weight="bold")
+    box(0.7, 3.1, "$x$", "white", 0.8), box(2.2, 3.1, "encoder $E$", "#9dd9d2", 1.5)
+    box(3.9, 3.1, r"$z \in \mathcal{Z}$", "white", 1.1), box(5.6, 3.1, "decoder $G$", shared)
+    box(7.3, 3.1, r"$\hat{x}$", "white", 0.8)
+    for x0, x1 in [(1.1, 1.45), (2.95, 3.35), (4.45, 4.8), (6.4, 6.9)]:
+        arrow(x0, 3.1, x1, 3.1)
+    ax.text(7.8, 3.1, r"loss $J(x, \hat{x})$", va="center", fontsize=10)
+    # GAN: z ~ P_Z -> G -> x_tilde -> D -> real / fake.
+    ax.text(0.1, 1.55, "GAN", fontsize=12, weight="bold")
+    box(3.9, 0.8, r"$z \sim P_\mathcal{Z}$", "white", 1.1), box(5.6, 0.8, "generator $G$", shared)
+    box(7.3, 0.8, r"$\tilde{x}$", "white", 0.8), box(8.9, 0.8, "discr. $D$", "#f79d84", 1.3)
+    arrow(4.45, 0.8, 4.8, 0.8), arrow(6.4, 0.8, 6.9, 0.8), arrow(7.7, 0.8, 8.25, 0.8)
+    ax.text(8.9, 1.75, "real $x$", ha="center", fontsize=10), arrow(8.9, 1.65, 8.9, 1.15)
+    ax.text(8.9, 0.2, "real or fake?", ha="center", fontsize=9)
+    ax.plot([5.6, 5.6], [1.2, 2.7], ls="--", color="#8a6d00")
+    ax.text(5.7, 1.95, r"same kind of map $G: \mathcal{Z} \to \mathcal{X}$", va="center",
+            fontsize=10, color="#8a6d00")
+    ax.text(1.6, 0.8, "no encoder: find $z$ for an $x$\nwith a network $E_{NN}$ or by\n"
+            "gradient descent (Algorithm 1)", ha="center", va="center", fontsize=9, style="italic")
+    fig.tight_layout()
+    return fig
