@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lab data setup site-assets clean
+.PHONY: book test lab data setup site-assets zoo clean
 
 # MathJax is served by the website itself (no CDN): the npm package, checked by sha256.
 MATHJAX := book/_static/mathjax
@@ -51,6 +51,12 @@ lab: $(STAMP)
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
 		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter lab book/
+
+# Retrain the shipped zoo in dependency order (enn needs dcgan; quality needs classifier).
+ZOO_ORDER := classifier dcgan enn ae vae dcgan-outlier hybrid dcgan-stacked hybrid-stacked
+zoo: data
+	for name in $(ZOO_ORDER); do $(PY) -m gae_lib train $$name --ship || exit 1; done
+	$(PY) -m gae_lib zoo --samples _build/zoo-samples
 
 clean:
 	rm -rf _build .pytest_cache

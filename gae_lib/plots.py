@@ -71,3 +71,18 @@ def shared_generator_diagram() -> plt.Figure:
             "gradient descent (Algorithm 1)", ha="center", va="center", fontsize=9, style="italic")
     fig.tight_layout()
     return fig
+
+
+def save_samples(model, path, n: int = 64, seed: int = 0):
+    """PNG grid of ``n`` prior samples of a zoo model's generator (what it makes of P_Z)."""
+    from pathlib import Path
+    from .quality import prior_samples
+
+    images = prior_samples(model.generator, model.config.prior, n, seed)
+    fig, ax = plt.subplots(figsize=(6, 6))
+    show_images(ax, images, f"{model.config.name}: {n} samples of its prior", nrow=8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return path

@@ -23,7 +23,8 @@ from .sources import (DataUnavailableError, data_root, debian_package, ensure_fi
 from .stacked import VEEGAN_SIZE, StackedMNIST
 from .synthetic import grey_images, noise_images
 
-__all__ = ["DATASETS", "DataUnavailableError", "fetch", "load", "tensors", "data_root"]
+__all__ = ["DATASETS", "DataUnavailableError", "fetch", "load", "tensors", "in_memory",
+           "data_root"]
 
 DATASETS = ("mnist", "fashion-mnist", "letters", "stacked-mnist", "grey", "noise")
 SPLITS = ("train", "test")
@@ -127,3 +128,12 @@ def tensors(name: str, split: str = "train", *, n: int | None = None, seed: int 
         images, labels = ds.data[:n].unsqueeze(1), ds.targets[:n]
         return to_signed(images), labels.clone()
     return ds.tensors()
+
+
+def in_memory(name: str, split: str = "train", *, n: int | None = None, seed: int = 0,
+              root: str | Path | None = None):
+    """The data set with its uint8 images in memory and ``batch(idx) -> (x, y)``, x in [-1, 1]."""
+    ds = load(name, split, n=n, seed=seed, root=root)
+    if isinstance(ds, tvd.MNIST):
+        return ImageSet(ds.data[:n].unsqueeze(1), ds.targets[:n], ds.source, list(ds.classes))
+    return ds

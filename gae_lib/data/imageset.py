@@ -30,3 +30,6 @@ class ImageSet(Dataset):
 
     def tensors(self) -> tuple[torch.Tensor, torch.Tensor]:
         return to_signed(self.images), self.labels.clone()
+
+    def batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return to_signed(self.images[idx]), self.labels[idx]

@@ -34,5 +34,8 @@ class StackedMNIST(Dataset):
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
         return to_signed(self.digits[self.triples[i]]), int(self.label(torch.tensor(i)))
 
+    def batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return to_signed(self.digits[self.triples[idx]]), self.label(idx)
+
     def tensors(self) -> tuple[torch.Tensor, torch.Tensor]:
         return to_signed(self.digits[self.triples]), self.label(torch.arange(len(self)))

@@ -1,0 +1,161 @@
+"""One training loop for every family, with per-epoch checkpoints and exact resume.
+
+Determinism: the initial weights come from ``cfg.seed``; each epoch's shuffle
+from (seed, epoch); the global RNG (prior samples, dropout) is saved with every
+checkpoint, so ``resume=True`` reaches the state an uninterrupted run reaches.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm.auto import tqdm
+
+from . import __version__, data, zoo
+from .config import TrainConfig
+from .data.sources import REPO_ROOT
+from .families import family_of
+from .quality import final_metrics
+
+STATE = "state.safetensors"
+STATE_META = "state.json"
+
+
+def resolve_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda asked for, but torch.cuda.is_available() is False")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be auto, cpu or cuda, got {device!r}")
+    return torch.device(device)
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def build(cfg: TrainConfig, device: torch.device):
+    family = family_of(cfg)
+    torch.manual_seed(cfg.seed)
+    nets = family.build(cfg)
+    if cfg.frozen_generator:  # E_NN: G comes from the zoo and never changes
+        nets["generator"] = zoo.load(cfg.frozen_generator)["generator"]
+        nets["generator"].requires_grad_(False)
+    # channels_last runs these convolutions about 1.5x faster on CPU.
+    nets = {k: v.to(device, memory_format=torch.channels_last) for k, v in nets.items()}
+    opts = {k: torch.optim.Adam(nets[k].parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
+            for k in family.trained}
+    return family, nets, opts
+
+
+def save_state(out: Path, nets, opts, epoch: int, history: list, cfg: TrainConfig) -> None:
+    tensors = {f"net.{k}.{p}": v.detach().cpu().contiguous()
+               for k, net in nets.items() for p, v in net.state_dict().items()}
+    groups = {}
+    for name, opt in opts.items():
+        sd = opt.state_dict()
+        groups[name] = sd["param_groups"]
+        for idx, slot in sd["state"].items():
+            for key, value in slot.items():
+                tensors[f"opt.{name}.{idx}.{key}"] = value.detach().cpu().contiguous()
+    tensors["rng.torch"] = torch.get_rng_state()
+    tmp = out / (STATE + ".part")
+    save_file(tensors, str(tmp))
+    tmp.replace(out / STATE)
+    meta = {"epoch": epoch, "history": history, "param_groups": groups, "config": cfg.to_dict()}
+    (out / STATE_META).write_text(json.dumps(meta, indent=1))
+    (out / "losses.json").write_text(json.dumps(history, indent=1))
+
+
+def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
+    if not (out / STATE).exists():
+        raise FileNotFoundError(f"--resume: no checkpoint {out / STATE}; train without --resume")
+    meta = json.loads((out / STATE_META).read_text())
+    # Resuming may extend the number of epochs; every other field must match.
+    saved, wanted = dict(meta["config"], epochs=0), dict(cfg.to_dict(), epochs=0)
+    if saved != wanted:
+        changed = sorted(k for k in wanted if saved.get(k) != wanted[k])
+        raise ValueError(f"--resume: {out} was trained with another configuration "
+                         f"(differs in {', '.join(changed)})")
+    tensors = load_file(str(out / STATE))
+    for k, net in nets.items():
+        prefix = f"net.{k}."
+        net.load_state_dict({p[len(prefix):]: v for p, v in tensors.items() if p.startswith(prefix)})
+    for name, opt in opts.items():
+        state: dict = {}
+        prefix = f"opt.{name}."
+        for key, value in tensors.items():
+            if key.startswith(prefix):
+                idx, slot = key[len(prefix):].split(".", 1)
+                state.setdefault(int(idx), {})[slot] = value
+        opt.load_state_dict({"state": state, "param_groups": meta["param_groups"][name]})
+    torch.set_rng_state(tensors["rng.torch"])
+    return meta["epoch"], meta["history"]
+
+
+def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool = False,
+          limit: int | None = None, ship: bool = False, progress: bool = True,
+          evaluate: bool = True) -> dict:
+    """Train ``cfg`` for ``cfg.epochs`` epochs into ``out``; returns the checkpoint's JSON record.
+
+    ``limit`` trains on the first ``limit`` images only (quick checks, tests).
+    ``ship`` also writes the result into the zoo (``data/checkpoints``);
+    ``evaluate=False`` skips the final metrics (quick checks, tests).
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    dev = resolve_device(device)
+    family, nets, opts = build(cfg, dev)
+    start, history = load_state(out, nets, opts, cfg) if resume else (0, [])
+    train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
+    started = time.time()
+    for epoch in range(start, cfg.epochs):
+        for k, net in nets.items():
+            net.train(k in family.trained)
+        order = torch.randperm(len(train_set), generator=torch.Generator().manual_seed(
+            cfg.seed * 1_000_003 + epoch))
+        sums: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        t0 = time.time()
+        bar = tqdm(order.split(cfg.batch_size), desc=f"{cfg.name} epoch {epoch + 1}/{cfg.epochs}",
+                   disable=not progress, leave=True)
+        for iteration, idx in enumerate(bar):
+            x, y = train_set.batch(idx)
+            x = x.to(dev, memory_format=torch.channels_last)
+            step_losses = family.step(nets, opts, x, y.to(dev), cfg, iteration)
+            for key, value in step_losses.items():
+                sums[key] = sums.get(key, 0.0) + value
+                counts[key] = counts.get(key, 0) + 1
+            if iteration % 20 == 0:
+                bar.set_postfix({k: f"{v:.3f}" for k, v in step_losses.items()})
+        history.append({"epoch": epoch + 1, "seconds": round(time.time() - t0, 1),
+                        **{k: sums[k] / counts[k] for k in sums}})
+        save_state(out, nets, opts, epoch + 1, history, cfg)
+    for net in nets.values():
+        net.eval()
+    trained = {k: nets[k].to("cpu", memory_format=torch.contiguous_format) for k in family.trained}
+    info = {
+        "name": cfg.name, "config": cfg.to_dict(), "networks": list(family.trained),
+        "epochs": len(history), "images_per_epoch": len(train_set), "device": str(dev),
+        "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or platform.machine(),
+        "train_seconds": round(sum(h["seconds"] for h in history), 1),
+        "library_version": __version__, "git_commit": git_commit(), "torch": torch.__version__,
+        "history": history,
+        "metrics": final_metrics(cfg, {**trained, **({"generator": nets["generator"].cpu()}
+                                                    if "generator" in nets else {})}, zoo.load)
+                   if evaluate else {},
+    }
+    zoo.save(cfg.name, trained, info, out)
+    if ship:
+        zoo.save(cfg.name, trained, info, zoo.CHECKPOINTS)
+    return info

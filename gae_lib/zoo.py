@@ -1,0 +1,105 @@
+"""The model zoo: trained networks as safetensors + JSON, every file sha256-checked.
+
+    >>> from gae_lib import zoo
+    >>> dcgan = zoo.load("dcgan")            # nn.ModuleDict in eval mode
+    >>> images = dcgan.generator(z)
+    >>> dcgan.info["epochs"], dcgan.config.seed
+
+A checkpoint NAME is ``NAME.safetensors`` (the trained networks, keys
+``<network>.<parameter>``) and ``NAME.json`` (its TrainConfig, how it was
+trained, final metrics), listed with their sha256 in ``manifest.json``.  No
+pickle is read anywhere: safetensors and JSON only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .config import TrainConfig
+from .data.sources import REPO_ROOT
+from .families import family_of
+
+CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
+MANIFEST = "manifest.json"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint file is missing, damaged or not what its manifest says."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(root: Path) -> dict[str, str]:
+    path = root / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def available(root: Path | None = None) -> list[str]:
+    """Names of the checkpoints listed in the manifest."""
+    files = read_manifest(Path(root) if root else CHECKPOINTS)
+    return sorted(f[: -len(".json")] for f in files if f.endswith(".json"))
+
+
+def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path) -> list[Path]:
+    """Write NAME.safetensors + NAME.json into ``root`` and record their sha256."""
+    root.mkdir(parents=True, exist_ok=True)
+    tensors = {f"{net}.{key}": value.detach().cpu().contiguous()
+               for net, module in nets.items() for key, value in module.state_dict().items()}
+    weights, meta = root / f"{name}.safetensors", root / f"{name}.json"
+    save_file(tensors, str(weights))
+    meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    manifest = read_manifest(root)
+    manifest.update({weights.name: sha256(weights), meta.name: sha256(meta)})
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return [weights, meta]
+
+
+def verified_file(root: Path, filename: str, name: str) -> Path:
+    path = root / filename
+    retrain = f"retrain it with `python -m gae_lib train {name} --ship`"
+    expected = read_manifest(root).get(filename)
+    if expected is None:
+        raise CheckpointError(f"{path}: not listed in {root / MANIFEST}; "
+                              f"known models: {', '.join(available(root)) or 'none'}; {retrain}")
+    if not path.exists():
+        raise CheckpointError(f"{path}: file is missing; restore it with "
+                              f"`git checkout -- {path}` or {retrain}")
+    got = sha256(path)
+    if got != expected:
+        raise CheckpointError(f"{path}: sha256 {got} does not match the manifest's {expected} "
+                              f"(truncated or altered file); restore it with "
+                              f"`git checkout -- {path}` or {retrain}")
+    return path
+
+
+def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.ModuleDict:
+    """The trained networks of ``name`` (hash-verified) as an nn.ModuleDict in eval mode.
+
+    ``.info`` holds the JSON record, ``.config`` the TrainConfig.  An encoder
+    trained for a frozen GAN generator comes with that generator.
+    """
+    root = Path(root) if root else CHECKPOINTS
+    info = json.loads(verified_file(root, f"{name}.json", name).read_text())
+    cfg = TrainConfig.from_dict(info["config"])
+    nets = family_of(cfg).build(cfg)
+    state = load_file(str(verified_file(root, f"{name}.safetensors", name)))
+    for net_name in info["networks"]:
+        prefix = f"{net_name}."
+        part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+        nets[net_name].load_state_dict(part, strict=True)
+    if cfg.frozen_generator:
+        nets["generator"] = load(cfg.frozen_generator, root, device)["generator"]
+    model = nn.ModuleDict(nets).to(device).eval()
+    model.info, model.config = info, cfg
+    return model
