@@ -17,7 +17,7 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from . import __version__, data, zoo
-from .config import TrainConfig
+from .config import ZOO_NOTES, TrainConfig
 from .data.sources import REPO_ROOT
 from .families import family_of
 from .quality import final_metrics
@@ -150,7 +150,7 @@ def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool 
         "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or platform.machine(),
         "train_seconds": round(sum(h["seconds"] for h in history), 1),
         "library_version": __version__, "git_commit": git_commit(), "torch": torch.__version__,
-        "history": history,
+        "history": history, "notes": ZOO_NOTES.get(cfg.name, ""),
         "metrics": final_metrics(cfg, {**trained, **({"generator": nets["generator"].cpu()}
                                                     if "generator" in nets else {})}, zoo.load)
                    if evaluate else {},

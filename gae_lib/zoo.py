@@ -12,7 +12,6 @@ pickle is read anywhere: safetensors and JSON only.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from .config import TrainConfig
-from .data.sources import REPO_ROOT
+from .data.sources import REPO_ROOT, file_digest
 from .families import family_of
 
 CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
@@ -33,11 +32,7 @@ class CheckpointError(RuntimeError):
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path, "sha256")
 
 
 def read_manifest(root: Path) -> dict[str, str]:

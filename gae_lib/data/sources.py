@@ -43,12 +43,16 @@ def data_root() -> Path:
     return Path.home() / ".cache" / "gae_lib"
 
 
-def md5(path: Path) -> str:
-    digest = hashlib.md5()
+def file_digest(path: Path, algorithm: str = "md5") -> str:
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def md5(path: Path) -> str:
+    return file_digest(path, "md5")
 
 
 def say(message: str) -> None:
