@@ -50,7 +50,7 @@ lab: $(STAMP)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
 		> $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(VENV)/bin/jupyter lab book/
+	$(VENV)/bin/jupyter lab book/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Retrain the shipped zoo in dependency order (enn needs dcgan; quality needs classifier).
 ZOO_ORDER := classifier dcgan enn ae vae dcgan-outlier hybrid dcgan-stacked hybrid-stacked
