@@ -49,8 +49,8 @@ ZOO_CONFIGS = {c.name: c for c in [
     TrainConfig("ae", "ae", epochs=3),
     TrainConfig("hybrid", "hybrid", epochs=3),
     TrainConfig("vae", "vae", prior="standard-gaussian", encoder_output="gaussian", epochs=3),
-    TrainConfig("dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=3),
-    TrainConfig("hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=3),
+    TrainConfig("dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=2),
+    TrainConfig("hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=1),
 ]}
 
 
