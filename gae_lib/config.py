@@ -46,9 +46,9 @@ ZOO_CONFIGS = {c.name: c for c in [
     TrainConfig("dcgan", "gan", epochs=5),
     TrainConfig("dcgan-outlier", "gan", epochs=4, seed=1),
     TrainConfig("enn", "encoder-for-gan", frozen_generator="dcgan", epochs=2),
-    TrainConfig("ae", "ae", epochs=3),
-    TrainConfig("hybrid", "hybrid", epochs=3),
-    TrainConfig("vae", "vae", prior="standard-gaussian", encoder_output="gaussian", epochs=3),
+    TrainConfig("ae", "ae", epochs=2),
+    TrainConfig("hybrid", "hybrid", epochs=2),
+    TrainConfig("vae", "vae", prior="standard-gaussian", encoder_output="gaussian", epochs=2),
     TrainConfig("dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=2),
     TrainConfig("hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=1),
 ]}
