@@ -97,7 +97,14 @@ def check_ae(model):
     assert ae_mse < quality.reconstruction_mse(enn.encoder, enn.generator, x)
 
 
-QUALITY_CHECKS = {"classifier": check_classifier, "dcgan": check_dcgan, "ae": check_ae}
+def check_dcgan_stacked(model):
+    samples = quality.prior_samples(model.generator, model.config.prior, 26_000, seed=123)
+    coverage = quality.stacked_mode_coverage(samples, zoo.load("classifier").classifier)
+    assert coverage["modes_covered"] >= 900, coverage  # seed 000 reports all 1000
+
+
+QUALITY_CHECKS = {"classifier": check_classifier, "dcgan": check_dcgan, "ae": check_ae,
+                  "dcgan-stacked": check_dcgan_stacked}
 
 
 @pytest.mark.parametrize("name", sorted(set(SHIPPED) & set(QUALITY_CHECKS)))
