@@ -122,7 +122,7 @@ def emnist_manifest(root: Path) -> Path:
 
 
 def emnist_present(root: Path) -> bool:
-    from .sources import md5, verified
+    from .sources import verified
     manifest = emnist_manifest(root)
     if not manifest.exists():
         return False
