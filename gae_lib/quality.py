@@ -43,15 +43,20 @@ def digit_statistics(images: torch.Tensor, classifier) -> dict:
 
 
 @torch.no_grad()
-def stacked_mode_coverage(images: torch.Tensor, classifier) -> dict:
+def stacked_mode_coverage(images: torch.Tensor, classifier, with_counts: bool = False) -> dict:
     """Stacked-MNIST modes (VEEGAN): classify each channel; mode = the three digits.
     KL(model || uniform over 1000 modes) = log 1000 - H(model's mode distribution)."""
     digits = [batched(classifier, images[:, c:c + 1]).argmax(1) for c in range(3)]
     modes = digits[0] * 100 + digits[1] * 10 + digits[2]
-    p = torch.bincount(modes, minlength=1000).double() / len(modes)
+    counts = torch.bincount(modes, minlength=1000)
+    p = counts.double() / len(modes)
     entropy = -(p[p > 0] * p[p > 0].log()).sum().item()
-    return {"modes_covered": int((p > 0).sum()), "samples": len(images),
-            "kl_to_uniform": math.log(1000) - entropy}
+    result = {"modes_covered": int((p > 0).sum()), "samples": len(images),
+              "kl_to_uniform": math.log(1000) - entropy}
+    if with_counts:
+        result["counts"] = counts
+        result["sorted_counts"] = counts.sort(descending=True).values
+    return result
 
 
 def final_metrics(cfg, nets: dict, load_model) -> dict:

@@ -1,0 +1,18 @@
+"""Every measurement the five documents use, on batched tensors (see each module)."""
+from .reconstruction import reconstruction_error
+from .density import binomial_interval, density_of_encoding, outlier_threshold
+from .modes import mode_coverage
+from .separability import LinearSeparability, linear_separability, pca_2d
+from .frechet import FrechetResult, classifier_features, frechet_distance, frechet_with_floor
+from .parzen import ParzenResult, parzen_log_likelihood
+from .clustering import clustering_accuracy
+from .surfaces import (DecisionMap, decision_border_map, latent_plane, loss_surface,
+                       plane_through, random_plane)
+
+__all__ = [
+    "reconstruction_error", "binomial_interval", "density_of_encoding", "outlier_threshold",
+    "mode_coverage", "LinearSeparability", "linear_separability", "pca_2d", "FrechetResult",
+    "classifier_features", "frechet_distance", "frechet_with_floor", "ParzenResult",
+    "parzen_log_likelihood", "clustering_accuracy", "DecisionMap", "decision_border_map",
+    "latent_plane", "loss_surface", "plane_through", "random_plane",
+]

@@ -1,0 +1,25 @@
+"""Unsupervised clustering accuracy (seed 004, AAE sec. on clustering): the best one-to-one
+matching of clusters to classes (Hungarian algorithm), then plain accuracy."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from ..checks import as_tensor, check_labels
+
+
+def clustering_accuracy(clusters, labels) -> float:
+    """Share of points whose cluster maps to their class under the best matching; with more
+    clusters than classes, unmatched clusters count as errors."""
+    labels = check_labels(as_tensor(np.asarray(labels) if isinstance(labels, list) else labels,
+                                    "labels"), len(labels), "labels").cpu().numpy()
+    clusters = check_labels(as_tensor(np.asarray(clusters) if isinstance(clusters, list) else clusters,
+                                      "clusters"), len(labels), "clusters").cpu().numpy()
+    if len(labels) == 0:
+        raise ValueError("labels: expected at least one point")
+    _, c = np.unique(clusters, return_inverse=True)
+    _, y = np.unique(labels, return_inverse=True)
+    counts = np.zeros((c.max() + 1, y.max() + 1), dtype=np.int64)
+    np.add.at(counts, (c, y), 1)
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    return float(counts[rows, cols].sum() / len(labels))

@@ -1,0 +1,64 @@
+"""Linear separability of digit classes (seed 000, sec. 4 and appendix B): multinomial
+logistic regression (softmax regression, eq. 4) on pixels or codes, scored on held-out data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ..checks import as_tensor, check_codes, check_labels
+
+
+@dataclass
+class LinearSeparability:
+    balanced_accuracy: float
+    precision: np.ndarray      # per class
+    recall: np.ndarray
+    f1: np.ndarray
+    support: np.ndarray
+    confusion: np.ndarray      # rows: true class, columns: predicted
+    classes: np.ndarray
+
+
+def _features(v, name: str) -> np.ndarray:
+    """Images (N, C, H, W) flattened to pixels, or codes (N, D), as a float64 array."""
+    v = as_tensor(v, name)
+    v = check_codes(v.flatten(1) if v.dim() > 2 else v, name)
+    return v.detach().cpu().double().numpy()
+
+
+def _labels(y, n: int, name: str) -> np.ndarray:
+    return check_labels(as_tensor(np.asarray(y) if isinstance(y, list) else y, name), n, name).cpu().numpy()
+
+
+def linear_separability(train_x, train_y, test_x, test_y, *, max_iter: int = 1000,
+                        C: float = 1.0, seed: int = 0) -> LinearSeparability:
+    """Fit softmax regression on (train_x, train_y) -- images are flattened to pixels,
+    codes used as they are, both standardised -- and score it on (test_x, test_y)."""
+    xtr, xte = _features(train_x, "train_x"), _features(test_x, "test_x")
+    if xtr.shape[1] != xte.shape[1]:
+        raise ValueError(f"test_x: expected {xtr.shape[1]} features like train_x, got {xte.shape[1]}")
+    ytr, yte = _labels(train_y, len(xtr), "train_y"), _labels(test_y, len(xte), "test_y")
+    if len(np.unique(ytr)) < 2:
+        raise ValueError("train_y: expected at least two classes")
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter, random_state=seed))
+    predicted = model.fit(xtr, ytr).predict(xte)
+    classes = np.unique(np.concatenate([ytr, yte]))
+    p, r, f, s = precision_recall_fscore_support(yte, predicted, labels=classes, zero_division=0)
+    return LinearSeparability(balanced_accuracy_score(yte, predicted), p, r, f, s,
+                              confusion_matrix(yte, predicted, labels=classes), classes)
+
+
+def pca_2d(codes, fit_on=None) -> np.ndarray:
+    """The first two principal components of ``codes`` (seed 000 Figs. 18-20), fitted on
+    ``fit_on`` when given (e.g. the training codes) and on ``codes`` otherwise."""
+    x = _features(codes, "codes")
+    if len(x) < 2 and fit_on is None:
+        raise ValueError("codes: expected at least two points to fit a PCA")
+    basis = x if fit_on is None else _features(fit_on, "fit_on")
+    return PCA(n_components=2).fit(basis).transform(x)
