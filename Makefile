@@ -1,6 +1,7 @@
 # GANs vs Autoencoders: the two commands of the README, and helpers.
 #   make book   set up, fetch data, execute every chapter, build the website
 #   make test   set up, fetch data, run the whole test suite
+#   make bench  speed and memory table, JSON under bench/results/
 #   make lab    JupyterLab with the chapters opening as notebooks
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lab data setup site-assets zoo clean
+.PHONY: book test bench lab data setup site-assets zoo clean
 
 # MathJax is served by the website itself (no CDN): the npm package, checked by sha256.
 MATHJAX := book/_static/mathjax
@@ -44,6 +45,10 @@ book: data site-assets
 
 test: data site-assets
 	$(PY) -m pytest
+
+# Speed and memory: inversion batched vs per image, FLOP/s, training, chapters, book build.
+bench: data site-assets
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Markdown chapters open as notebooks (jupytext) when double-clicked.
 lab: $(STAMP)

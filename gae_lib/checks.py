@@ -33,6 +33,8 @@ def check_images(x, name: str = "images", channels: int | None = None,
         raise ValueError(f"{name}: expected a batch of shape (N, C, H, W), got shape {tuple(x.shape)}")
     if len(x) == 0:
         raise ValueError(f"{name}: expected at least one image, got an empty batch")
+    if x.numel() == 0:
+        raise ValueError(f"{name}: expected images with at least one pixel, got shape {tuple(x.shape)}")
     if not x.is_floating_point():
         raise ValueError(f"{name}: expected floating-point pixels in [-1, 1], got dtype {x.dtype}")
     if channels is not None and x.shape[1] != channels:

@@ -30,19 +30,21 @@ class Inversion:
     history: torch.Tensor    # (steps + 1, N) loss before every step and at the end
 
 
-def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, steps: int = 300,
-               lr: float = 0.05, stochastic_clipping: bool = False, seed: int = 0,
+def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
+               steps: int = 300, lr: float = 0.1, stochastic_clipping: bool = False, seed: int = 0,
                batch_size: int = 512, progress: bool | None = None) -> Inversion:
     """Seed 000, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
     on MSE(x, G(z)), z clipped into the cube after each step.  ``stochastic_clipping``
-    re-samples out-of-range coordinates instead (Lipton & Tripathi 2017)."""
+    re-samples out-of-range coordinates instead (Lipton & Tripathi 2017).  ``restarts > 1``
+    descends from that many of the best starts and keeps the best end point (an extension:
+    the objective is not convex, and single descents stall in local minima)."""
     prior = UniformCube(generator.latent_dim)
     return _invert(generator, x, mask, prior, _clip_to_cube(stochastic_clipping), n_starts,
-                   steps, lr, seed, batch_size, progress)
+                   restarts, steps, lr, seed, batch_size, progress)
 
 
-def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, steps: int = 300,
-                   lr: float = 0.05, seed: int = 0, batch_size: int = 512,
+def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
+                   steps: int = 300, lr: float = 0.1, seed: int = 0, batch_size: int = 512,
                    progress: bool | None = None) -> Inversion:
     """Seed 002, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
@@ -54,8 +56,8 @@ def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, steps: int 
         norm = z.norm(dim=1, keepdim=True).clamp_min(1e-12)
         z.mul_((radius / norm).clamp(max=1.0))
 
-    return _invert(generator, x, mask, StandardGaussian(d), project, n_starts, steps, lr,
-                   seed, batch_size, progress)
+    return _invert(generator, x, mask, StandardGaussian(d), project, n_starts, restarts, steps,
+                   lr, seed, batch_size, progress)
 
 
 def _clip_to_cube(stochastic: bool):
@@ -69,12 +71,13 @@ def _clip_to_cube(stochastic: bool):
     return clip
 
 
-def _invert(generator, x, mask, prior, constrain, n_starts, steps, lr, seed, batch_size,
-            progress) -> Inversion:
+def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr, seed,
+            batch_size, progress) -> Inversion:
     channels = getattr(generator, "channels", None)
     x = check_images(x, "x", channels=channels)
     mask = None if mask is None else check_mask(mask, x)
     n_starts = check_positive_int(n_starts, "n_starts")
+    restarts = check_positive_int(restarts, "restarts")
     batch_size = check_positive_int(batch_size, "batch_size")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: expected an integer >= 0, got {steps!r}")
@@ -86,18 +89,28 @@ def _invert(generator, x, mask, prior, constrain, n_starts, steps, lr, seed, bat
     x = x.to(device)
     rng = torch.Generator().manual_seed(seed)
     candidates = prior.sample(n_starts, generator=rng).to(device)
-    z0, start_loss = best_starts(generator, x, mask, candidates)
+    starts, start_loss = best_starts(generator, x, mask, candidates, k=restarts)
+    k = starts.shape[1]
+    # Each image is descended from its k best starts side by side; the best end point wins.
+    x_k = x.repeat_interleave(k, dim=0)
+    mask_k = None if mask is None else mask.repeat_interleave(k, dim=0)
+    z0 = starts.reshape(len(x) * k, -1)
     parts = []
-    show = progress if progress is not None else len(x) * steps >= 200_000
-    bar = tqdm(total=steps * math.ceil(len(x) / batch_size), desc="inverting", disable=not show)
-    for lo in range(0, len(x), batch_size):
-        sl = slice(lo, lo + batch_size)
-        parts.append(_descend(generator, x[sl], None if mask is None else mask[sl], z0[sl],
+    rows = max(batch_size // k, 1) * k
+    show = progress if progress is not None else len(x_k) * steps >= 200_000
+    bar = tqdm(total=steps * math.ceil(len(x_k) / rows), desc="inverting", disable=not show)
+    for lo in range(0, len(x_k), rows):
+        sl = slice(lo, lo + rows)
+        parts.append(_descend(generator, x_k[sl], None if mask_k is None else mask_k[sl], z0[sl],
                               constrain, steps, lr, rng, bar))
     bar.close()
     generator.train(was_training)
-    z = torch.cat([p[0] for p in parts])
-    history = torch.cat([p[1] for p in parts], dim=1)
+    z = torch.cat([p[0] for p in parts]).reshape(len(x), k, -1)
+    history = torch.cat([p[1] for p in parts], dim=1).reshape(steps + 1, len(x), k)
+    best = history[-1].argmin(1)
+    z = z[torch.arange(len(x)), best]
+    history = history[:, torch.arange(len(x)), best]
+    start_loss = start_loss[:, 0]
     with torch.no_grad():
         images = generator(z)
     return Inversion(z=z, images=images, loss=history[-1].clone(), start_loss=start_loss.cpu(),
@@ -105,22 +118,19 @@ def _invert(generator, x, mask, prior, constrain, n_starts, steps, lr, seed, bat
 
 
 @torch.no_grad()
-def best_starts(generator, x, mask, candidates, chunk: int = 500):
-    """For each image the candidate z with the lowest (masked) MSE, via one pass of G over
-    the shared candidates: sum m(x-g)^2 = m.x^2 - 2 (m x).g + m.g^2 as matrix products."""
+def best_starts(generator, x, mask, candidates, k: int = 1, chunk: int = 500):
+    """For each image the ``k`` candidate codes with the lowest (masked) MSE, (N, k, D) and
+    (N, k), via one pass of G over the shared candidates:
+    sum m(x-g)^2 = m.x^2 - 2 (m x).g + m.g^2 as matrix products."""
     flat_x = x.flatten(1)
     m = torch.ones_like(flat_x) if mask is None else mask.flatten(1)
-    best = torch.full((len(x),), math.inf, device=x.device)
-    best_index = torch.zeros(len(x), dtype=torch.long, device=x.device)
     xx = (m * flat_x.pow(2)).sum(1, keepdim=True)
+    mse = []
     for lo in range(0, len(candidates), chunk):
         g = generator(candidates[lo:lo + chunk]).flatten(1)
-        sq = xx - 2 * (m * flat_x) @ g.T + m @ g.pow(2).T
-        value, index = (sq / m.sum(1, keepdim=True)).min(1)
-        better = value < best
-        best = torch.where(better, value, best)
-        best_index = torch.where(better, index + lo, best_index)
-    return candidates[best_index].clone(), best.clamp_min(0)
+        mse.append((xx - 2 * (m * flat_x) @ g.T + m @ g.pow(2).T) / m.sum(1, keepdim=True))
+    value, index = torch.cat(mse, dim=1).topk(min(k, len(candidates)), dim=1, largest=False)
+    return candidates[index].clone(), value.clamp_min(0)
 
 
 def _descend(generator, x, mask, z, constrain, steps, lr, rng, bar):

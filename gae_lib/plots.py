@@ -22,6 +22,27 @@ def show_images(ax, images: torch.Tensor, title: str | None = None, nrow: int = 
         ax.set_title(title, fontsize=10)
 
 
+def image_rows(rows: dict[str, torch.Tensor], scale: float = 0.55) -> plt.Figure:
+    """Labelled rows of equally many images, e.g. originals / reconstructions / completions."""
+    n = {len(v) for v in rows.values()}
+    if len(n) != 1:
+        raise ValueError(f"expected the same number of images in every row, got "
+                         f"{ {k: len(v) for k, v in rows.items()} }")
+    n = n.pop()
+    fig, axes = plt.subplots(len(rows), 1, figsize=(scale * n + 1.6, scale * len(rows) + 0.2),
+                             squeeze=False)
+    for ax, (label, images) in zip(axes[:, 0], rows.items()):
+        show_images(ax, images, nrow=n)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.subplots_adjust(left=1.5 / (scale * n + 1.6), right=0.99, top=0.98, bottom=0.02, hspace=0.08)
+    return fig
+
+
+def with_unknown_grey(images: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Corrupted input for display: unknown pixels (mask 0) drawn mid-grey."""
+    return images * mask  # 0 is mid-grey in [-1, 1]
+
+
 def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8) -> plt.Figure:
     """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``."""
     cols = 3

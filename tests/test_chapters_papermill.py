@@ -9,8 +9,9 @@ import yaml
 
 from conftest import REPO
 
-# Small, fast settings per chapter; a chapter missing here runs on its defaults.
-QUICK_PARAMETERS = {"book/intro": {"N_SHOW": 4, "SEED": 1}}
+# Small, fast settings per chapter (shared with `make bench`); a chapter missing there runs
+# on its defaults.
+QUICK_PARAMETERS = json.loads((REPO / "book" / "quick-parameters.json").read_text())
 
 
 def toc_chapters() -> list[str]:

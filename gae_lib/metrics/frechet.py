@@ -27,9 +27,12 @@ def frechet_distance(features_a, features_b) -> float:
         raise ValueError(f"expected two feature sets (N >= 2, same D), got {a.shape} and {b.shape}")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root = linalg.sqrtm(cov_a @ cov_b)
-    root = root.real  # imaginary parts are round-off for PSD products
-    value = ((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root)
+    # Tr (S_a S_b)^(1/2) = sum of sqrt eigenvalues of S_a^(1/2) S_b S_a^(1/2), a symmetric PSD
+    # matrix: stable where sqrtm(S_a S_b) warns (singular covariances of dead ReLU units).
+    w, v = linalg.eigh(cov_a)
+    root_a = (v * np.sqrt(w.clip(min=0))) @ v.T
+    trace_root = np.sqrt(linalg.eigvalsh(root_a @ cov_b @ root_a).clip(min=0)).sum()
+    value = ((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * trace_root
     return float(max(value, 0.0))
 
 

@@ -58,7 +58,12 @@ def pca_2d(codes, fit_on=None) -> np.ndarray:
     """The first two principal components of ``codes`` (seed 000 Figs. 18-20), fitted on
     ``fit_on`` when given (e.g. the training codes) and on ``codes`` otherwise."""
     x = _features(codes, "codes")
-    if len(x) < 2 and fit_on is None:
-        raise ValueError("codes: expected at least two points to fit a PCA")
     basis = x if fit_on is None else _features(fit_on, "fit_on")
+    if len(basis) < 2 or basis.shape[1] < 2:
+        raise ValueError(f"expected at least two points with at least two features to fit a "
+                         f"2-D PCA, got shape {basis.shape}")
+    if not basis.std(0).max() > 0:
+        raise ValueError("expected points that are not all identical to fit a PCA")
+    if basis.shape[1] != x.shape[1]:
+        raise ValueError(f"codes: expected {basis.shape[1]} features like fit_on, got {x.shape[1]}")
     return PCA(n_components=2).fit(basis).transform(x)
