@@ -27,11 +27,13 @@ from torch.utils.flop_counter import FlopCounterMode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "book"))
 
 from gae_lib import __version__, data, zoo  # noqa: E402
 from gae_lib.config import zoo_config  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
 from gae_lib.train import train  # noqa: E402
+from chapters import quick_parameters, toc_chapters  # noqa: E402
 
 MEMORY_GOAL_GB = 4.0
 RATIO_GOAL = 20.0
@@ -88,15 +90,6 @@ def bench_training(images: int) -> dict:
             "images_per_s": images / info["train_seconds"]}
 
 
-def toc_chapters() -> list[str]:
-    import yaml
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    chapters = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        chapters += [c["file"] for c in part.get("chapters", [])]
-    return chapters
-
-
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in GB of the largest process in the tree, return code)."""
     t = time.perf_counter()
@@ -109,7 +102,6 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
 
 def bench_chapters() -> list[dict]:
     bindir = Path(sys.executable).parent
-    quick = json.loads((REPO / "book" / "quick-parameters.json").read_text())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for chapter in toc_chapters():
@@ -117,7 +109,7 @@ def bench_chapters() -> list[dict]:
             notebook = Path(tmp) / "in.ipynb"
             subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
                            check=True, capture_output=True)
-            for mode, params in (("quick", quick.get(chapter, {})), ("full", {})):
+            for mode, params in (("quick", quick_parameters(chapter)), ("full", {})):
                 args = [a for k, v in params.items() for a in ("-p", k, str(v))]
                 seconds, rss, rc = run_measured(
                     [str(bindir / "papermill"), str(notebook), str(Path(tmp) / "out.ipynb"),

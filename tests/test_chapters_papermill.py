@@ -5,21 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-
 from conftest import REPO
 
-# Small, fast settings per chapter (shared with `make bench`); a chapter missing there runs
-# on its defaults.
-QUICK_PARAMETERS = json.loads((REPO / "book" / "quick-parameters.json").read_text())
-
-
-def toc_chapters() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    chapters = [toc["root"]]
-    for part in toc.get("parts", [toc]):
-        chapters += [c["file"] for c in part.get("chapters", [])]
-    return chapters
+sys.path.insert(0, str(REPO / "book"))
+from chapters import quick_parameters, toc_chapters  # noqa: E402
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())
@@ -29,7 +18,7 @@ def test_chapter_runs_under_papermill(chapter, tmp_path, cache):
     notebook, executed = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
     subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
                    check=True, capture_output=True)
-    params = [a for k, v in QUICK_PARAMETERS.get(chapter, {}).items() for a in ("-p", k, str(v))]
+    params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
     proc = subprocess.run([str(bindir / "papermill"), str(notebook), str(executed),
                            "--cwd", str(source.parent), *params],
                           capture_output=True, text=True, timeout=1800)
