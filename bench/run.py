@@ -1,8 +1,8 @@
 """`make bench`: speed and memory of the library and the book on this machine.
 
 Writes bench/results/<host>-<time>.json (and latest.json) and prints a table:
-  * Algorithm 1 on 256 MNIST test images with the shipped dcgan, batched vs one image
-    at a time (same images, steps and starts; the final MSEs must agree);
+  * Algorithm 1 on 256 MNIST test images with the shipped dcgan, batched, vs a loop over
+    64 of them one image at a time (same steps and starts; their final MSEs must agree);
   * achieved FLOP/s of the batched inversion vs a measured float32 matmul peak;
   * dcgan training images/s;
   * wall time and peak resident memory of every chapter, QUICK and full, and the book build.
@@ -59,7 +59,9 @@ def inversion_flops(generator, n_images: int, n_starts: int, steps: int) -> floa
     return counter.get_total_flops() + steps * step
 
 
-def bench_inversion(n_images: int, steps: int, n_starts: int) -> dict:
+def bench_inversion(n_images: int, steps: int, n_starts: int, n_loop: int) -> dict:
+    """Batched Algorithm 1 on ``n_images`` test digits vs a Python loop over the first
+    ``n_loop`` of them, one image per call (rates are per image, so they compare)."""
     generator = zoo.load("dcgan").generator
     x, _ = data.tensors("mnist", "test", n=n_images)
     t = time.perf_counter()
@@ -67,17 +69,18 @@ def bench_inversion(n_images: int, steps: int, n_starts: int) -> dict:
     batched_s = time.perf_counter() - t
     t = time.perf_counter()
     single = [algorithm1(generator, x[i:i + 1], steps=steps, n_starts=n_starts, progress=False)
-              for i in range(n_images)]
+              for i in range(n_loop)]
     single_s = time.perf_counter() - t
     single_loss = torch.cat([s.loss for s in single])
     flops = inversion_flops(generator, n_images, n_starts, steps)
     return {
-        "images": n_images, "steps": steps, "n_starts": n_starts,
+        "images": n_images, "loop_images": n_loop, "steps": steps, "n_starts": n_starts,
         "batched_seconds": batched_s, "per_image_seconds": single_s,
-        "batched_images_per_s": n_images / batched_s, "per_image_images_per_s": n_images / single_s,
-        "speedup": single_s / batched_s,
-        "batched_final_mse": batched.loss.mean().item(), "per_image_final_mse": single_loss.mean().item(),
-        "final_mse_max_abs_difference": (batched.loss - single_loss).abs().max().item(),
+        "batched_images_per_s": n_images / batched_s, "per_image_images_per_s": n_loop / single_s,
+        "speedup": (n_images / batched_s) / (n_loop / single_s),
+        "batched_final_mse": batched.loss[:n_loop].mean().item(),
+        "per_image_final_mse": single_loss.mean().item(),
+        "final_mse_max_abs_difference": (batched.loss[:n_loop] - single_loss).abs().max().item(),
         "flops": flops, "achieved_flops_per_s": flops / batched_s,
     }
 
@@ -139,7 +142,7 @@ def table(results: dict) -> str:
     lines.append(f"{'  batched / per-image speed-up':58s} {inv['speedup']:13.1f}x  >= {RATIO_GOAL:.0f}x "
                  + ("met" if inv["speedup"] >= RATIO_GOAL else "NOT met"))
     lines.append(f"{'  (the batch decodes the shared starts once; a loop, once per image)':58s}")
-    lines.append(f"{'  final MSE batched | per-image':58s} {inv['batched_final_mse']:.5f} | {inv['per_image_final_mse']:.5f}")
+    lines.append(f"{'  final MSE on the looped images, batched | per-image':58s} {inv['batched_final_mse']:.5f} | {inv['per_image_final_mse']:.5f}")
     lines.append(f"{'inversion GFLOP/s achieved':58s} {inv['achieved_flops_per_s'] / 1e9:14.1f}")
     lines.append(f"{'float32 matmul peak GFLOP/s':58s} {results['matmul_peak_flops_per_s'] / 1e9:14.1f}")
     lines.append(f"{'  share of peak':58s} {inv['achieved_flops_per_s'] / results['matmul_peak_flops_per_s']:14.1%}")
@@ -162,13 +165,13 @@ def main() -> int:
     parser.add_argument("--skip-book", action="store_true")
     args = parser.parse_args()
     torch.manual_seed(0)
-    n_images, steps = (64, 10) if args.quick else (256, 30)
+    n_images, steps, n_loop = (64, 10, 16) if args.quick else (256, 30, 64)
     results = {"host": platform.node(), "machine": platform.processor() or platform.machine(),
                "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
                "torch": torch.__version__, "library_version": __version__,
                "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-    print(f"inverting {n_images} test digits, batched and one at a time ...", flush=True)
-    results["inversion"] = bench_inversion(n_images, steps, n_starts=1000)
+    print(f"inverting {n_images} test digits batched, and {n_loop} of them one at a time ...", flush=True)
+    results["inversion"] = bench_inversion(n_images, steps, n_starts=1000, n_loop=n_loop)
     results["matmul_peak_flops_per_s"] = matmul_peak()
     n_train = 640 if args.quick else 1280
     print(f"training dcgan on {n_train} images ...", flush=True)

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jupyter_cache import get_cache
 
 from conftest import REPO
+
+sys.path.insert(0, str(REPO / "book"))
+from chapters import toc_chapters  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +45,16 @@ def test_site_serves_mathjax_itself(built_site):
     assert re.search(r'src="[^"]*_static/mathjax/tex-chtml.js', html)
     assert (built_site / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert "cdn.jsdelivr.net" not in html
+
+
+def test_every_chapter_in_the_toc_was_executed_without_error(built_site):
+    """Nothing silently skipped: each TOC chapter has an executed, error-free notebook in the
+    build's (fresh) execution cache."""
+    cache = get_cache(built_site.parent.parent / "jupyter_cache")
+    records = {Path(r.uri).resolve(): r for r in cache.list_project_records()}
+    for chapter in toc_chapters():
+        record = records.get((REPO / f"{chapter}.md").resolve())
+        assert record is not None, f"{chapter} was not executed by the build"
+        assert not record.traceback, f"{chapter} raised while executing:\n{record.traceback}"
+        assert cache.get_cached_project_nb(record.pk) is not None, \
+            f"{chapter}: no executed notebook in the cache (execution failed or was skipped)"
