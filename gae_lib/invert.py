@@ -10,6 +10,7 @@ the same z as inverting each image alone (tested).
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -32,19 +33,20 @@ class Inversion:
 
 def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
                steps: int = 300, lr: float = 0.1, stochastic_clipping: bool = False, seed: int = 0,
-               batch_size: int = 512, progress: bool | None = None) -> Inversion:
+               batch_size: int | None = None, progress: bool | None = None) -> Inversion:
     """Seed 000, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
     on MSE(x, G(z)), z clipped into the cube after each step.  ``stochastic_clipping``
     re-samples out-of-range coordinates instead (Lipton & Tripathi 2017).  ``restarts > 1``
     descends from that many of the best starts and keeps the best end point (an extension:
-    the objective is not convex, and single descents stall in local minima)."""
+    the objective is not convex, and single descents stall in local minima).  ``batch_size``:
+    images descended together (default 64 on a CPU, 1024 on a GPU)."""
     prior = UniformCube(generator.latent_dim)
     return _invert(generator, x, mask, prior, _clip_to_cube(stochastic_clipping), n_starts,
                    restarts, steps, lr, seed, batch_size, progress)
 
 
 def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
-                   steps: int = 300, lr: float = 0.1, seed: int = 0, batch_size: int = 512,
+                   steps: int = 300, lr: float = 0.1, seed: int = 0, batch_size: int | None = None,
                    progress: bool | None = None) -> Inversion:
     """Seed 002, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
@@ -78,14 +80,20 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
     mask = None if mask is None else check_mask(mask, x)
     n_starts = check_positive_int(n_starts, "n_starts")
     restarts = check_positive_int(restarts, "restarts")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    if batch_size is not None:
+        check_positive_int(batch_size, "batch_size")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: expected an integer >= 0, got {steps!r}")
     if not lr > 0:
         raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
     device = next(generator.parameters()).device
-    was_training = generator.training
-    generator.eval()
+    # On a CPU, a channels_last copy of G in chunks of 64 images inverts ~2.8x faster than
+    # G as it is in one chunk of 256 (measured on 2 cores; `make bench`).  The caller's G is
+    # left untouched.
+    generator = copy.deepcopy(generator).eval()
+    if device.type == "cpu":
+        generator = generator.to(memory_format=torch.channels_last)
+    batch_size = batch_size or (64 if device.type == "cpu" else 1024)
     x = x.to(device)
     rng = torch.Generator().manual_seed(seed)
     candidates = prior.sample(n_starts, generator=rng).to(device)
@@ -104,7 +112,6 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
         parts.append(_descend(generator, x_k[sl], None if mask_k is None else mask_k[sl], z0[sl],
                               constrain, steps, lr, rng, bar))
     bar.close()
-    generator.train(was_training)
     z = torch.cat([p[0] for p in parts]).reshape(len(x), k, -1)
     history = torch.cat([p[1] for p in parts], dim=1).reshape(steps + 1, len(x), k)
     best = history[-1].argmin(1)
