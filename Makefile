@@ -64,4 +64,4 @@ zoo: data
 	$(PY) -m gae_lib zoo --samples _build/zoo-samples
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache .hypothesis

@@ -64,7 +64,7 @@ def check_mask(mask, images: torch.Tensor) -> torch.Tensor:
     if not ((mask == 0) | (mask == 1)).all():
         raise ValueError("mask: expected only 0 (unknown) and 1 (known) entries")
     if (mask.flatten(1).sum(1) == 0).any():
-        raise ValueError("mask: every image needs at least one known pixel")
+        raise ValueError("mask: expected at least one known pixel (1) in every image")
     return mask.expand_as(images).to(images.device)
 
 

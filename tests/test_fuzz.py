@@ -12,7 +12,7 @@ from gae_lib import metrics
 from gae_lib.invert import algorithm1, projected_adam
 from gae_lib.nets import Classifier, Generator
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 values = st.one_of(st.floats(-1, 1, width=32), st.sampled_from([np.nan, np.inf, -3.0, 2.0]))
 
 
