@@ -78,7 +78,8 @@ def check_codes(z, name: str = "codes") -> torch.Tensor:
 
 
 def check_labels(y, n: int, name: str = "labels") -> torch.Tensor:
-    y = as_tensor(y, name)
+    """n integer class labels (tensor, array or list) as a 1-D tensor."""
+    y = as_tensor(np.asarray(y) if isinstance(y, (list, tuple)) else y, name)
     if y.dim() != 1 or len(y) != n:
         raise ValueError(f"{name}: expected {n} integer labels of shape ({n},), got {tuple(y.shape)}")
     if y.is_floating_point() or y.is_complex():

@@ -90,7 +90,7 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
     # On a CPU, a channels_last copy of G in chunks of 64 images inverts ~2.8x faster than
     # G as it is in one chunk of 256 (measured on 2 cores; `make bench`).  The caller's G is
     # left untouched.
-    generator = copy.deepcopy(generator).eval()
+    generator = copy.deepcopy(generator).eval().requires_grad_(False)  # gradients to z only
     if device.type == "cpu":
         generator = generator.to(memory_format=torch.channels_last)
     batch_size = batch_size or (64 if device.type == "cpu" else 1024)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..checks import as_tensor, check_labels
+from ..checks import check_labels
 
 
 def clustering_accuracy(clusters, labels) -> float:
     """Share of points whose cluster maps to their class under the best matching; with more
     clusters than classes, unmatched clusters count as errors."""
-    labels = check_labels(as_tensor(np.asarray(labels) if isinstance(labels, list) else labels,
-                                    "labels"), len(labels), "labels").cpu().numpy()
-    clusters = check_labels(as_tensor(np.asarray(clusters) if isinstance(clusters, list) else clusters,
-                                      "clusters"), len(labels), "clusters").cpu().numpy()
+    labels = check_labels(labels, len(labels), "labels").cpu().numpy()
+    clusters = check_labels(clusters, len(labels), "clusters").cpu().numpy()
     if len(labels) == 0:
         raise ValueError("labels: expected at least one point")
     _, c = np.unique(clusters, return_inverse=True)

@@ -33,7 +33,7 @@ def _features(v, name: str) -> np.ndarray:
 
 
 def _labels(y, n: int, name: str) -> np.ndarray:
-    return check_labels(as_tensor(np.asarray(y) if isinstance(y, list) else y, name), n, name).cpu().numpy()
+    return check_labels(y, n, name).cpu().numpy()
 
 
 def linear_separability(train_x, train_y, test_x, test_y, *, max_iter: int = 1000,
