@@ -61,7 +61,7 @@ def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0
     if clip_to_cube:
         z = z.clamp(-1, 1)
     device = next(generator.parameters()).device
-    images = batched(lambda part: generator(part.to(device)).cpu(), z)
+    images = batched(lambda part: generator(part.to(device)).cpu(), z, batch=64)
     probs = batched(lambda part: classifier(part.to(device)).softmax(1).cpu(), images)
     r = len(a)
     return DecisionMap(a, b, probs.argmax(1).reshape(r, r), probs.max(1).values.reshape(r, r), images)

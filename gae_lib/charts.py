@@ -1,0 +1,106 @@
+"""Charts of measurements (seed 000 Figs. 6, 8, 10, 12, 13-20).  Each takes numbers and
+returns a matplotlib figure; image grids are in ``plots``."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def mode_histograms(sorted_counts: dict, n_modes: int = 1000) -> plt.Figure:
+    """Seed 000 Figs. 6, 8: samples per Stacked-MNIST mode, sorted, against the uniform
+    distribution over ``n_modes`` a perfect model would give."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    for label, counts in sorted_counts.items():
+        counts = np.asarray(counts, dtype=float)
+        ax.plot(np.arange(1, len(counts) + 1), counts, label=label, lw=1.4)
+    total = float(np.asarray(next(iter(sorted_counts.values()))).sum())
+    ax.axhline(total / n_modes, color="black", ls="--", lw=1, label="uniform over 1000 modes")
+    ax.set_xlabel("mode, sorted by count"), ax.set_ylabel("samples")
+    ax.set_xlim(1, n_modes), ax.legend(fontsize=9), ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def error_bars(means: dict, errors: dict, ylabel: str = "MSE per image") -> plt.Figure:
+    """Seed 000 Fig. 10: grouped bars ``means[model][dataset]`` with ``errors`` (e.g. 2 SE)."""
+    models = list(means)
+    datasets = list(next(iter(means.values())))
+    width = 0.8 / len(datasets)
+    fig, ax = plt.subplots(figsize=(1.2 * len(models) + 2, 3.4))
+    for i, ds in enumerate(datasets):
+        x = np.arange(len(models)) + (i - (len(datasets) - 1) / 2) * width
+        ax.bar(x, [means[m][ds] for m in models], width, yerr=[errors[m][ds] for m in models],
+               capsize=3, label=ds)
+    ax.set_xticks(range(len(models)), models), ax.set_ylabel(ylabel)
+    ax.legend(fontsize=9), ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def error_histogram(errors, threshold: float, percentile: float = 99) -> plt.Figure:
+    """Seed 000 Fig. 12: the outlier GAN's reconstruction errors on real test digits, with
+    the threshold above which an image counts as an outlier."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    ax.hist(np.asarray(errors), bins=40, color="#4c72b0")
+    ax.axvline(threshold, color="red", lw=2, label=f"{percentile:g}th percentile = {threshold:.1f}")
+    ax.set_xlabel("L1 error of the outlier GAN after Algorithm 1"), ax.set_ylabel("test digits")
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _panels(n: int, size: float = 3.0, cols: int | None = None):
+    cols = cols or min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return fig, axes.flat
+
+
+def confusion_matrices(matrices: dict) -> plt.Figure:
+    """Seed 000 Figs. 15-17: row-normalised confusion matrices (true class by row)."""
+    fig, axes = _panels(len(matrices), 3.1)
+    for ax, (label, cm) in zip(axes, matrices.items()):
+        cm = np.asarray(cm, dtype=float)
+        ax.imshow(cm / cm.sum(1, keepdims=True).clip(min=1), cmap="Blues", vmin=0, vmax=1)
+        ax.set_title(label, fontsize=10), ax.set_xlabel("predicted"), ax.set_ylabel("true")
+        ax.set_xticks(range(10)), ax.set_yticks(range(10))
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def pca_scatter(points: dict, labels) -> plt.Figure:
+    """Seed 000 Figs. 18-20: each space projected on its first two principal components,
+    coloured by digit."""
+    fig, axes = _panels(len(points), 3.1)
+    labels = np.asarray(labels)
+    for ax, (label, xy) in zip(axes, points.items()):
+        shown = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5, s=4)
+        ax.set_title(label, fontsize=10), ax.set_xticks([]), ax.set_yticks([])
+    fig.colorbar(shown, ax=list(axes)[: len(points)], ticks=range(10), shrink=0.8, label="digit")
+    return fig
+
+
+def label_map(ax, dmap, title: str, anchors: bool = True):
+    """Seed 000 Figs. 13-14: the classifier's label for G(z) over a latent plane; the anchor
+    codes of a plane through three test digits sit at (0,0), (1,0), (0,1)."""
+    extent = [dmap.a[0].item(), dmap.a[-1].item(), dmap.b[0].item(), dmap.b[-1].item()]
+    shown = ax.imshow(dmap.labels.numpy(), origin="lower", extent=extent, cmap="tab10",
+                      vmin=-0.5, vmax=9.5, interpolation="nearest")
+    if anchors:
+        ax.scatter([0, 1, 0], [0, 0, 1], c="white", edgecolors="black", s=50)
+    ax.set_xlabel("a (along u)"), ax.set_ylabel("b (along v)"), ax.set_title(title, fontsize=10)
+    return shown
+
+
+def label_maps(maps: dict, anchors: bool = True) -> plt.Figure:
+    fig, axes = _panels(len(maps), 3.3)
+    for ax, (label, dmap) in zip(axes, maps.items()):
+        shown = label_map(ax, dmap, label, anchors)
+    fig.colorbar(shown, ax=list(axes)[: len(maps)], ticks=range(10), shrink=0.8,
+                 label="predicted digit")
+    return fig
