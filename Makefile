@@ -2,6 +2,7 @@
 #   make book   set up, fetch data, execute every chapter, build the website
 #   make test   set up, fetch data, run the whole test suite
 #   make bench  speed and memory table, JSON under bench/results/
+#   make reproduce  re-run chapters in full mode, compare with book/reference/
 #   make lab    JupyterLab with the chapters opening as notebooks
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench lab data setup site-assets zoo clean
+.PHONY: book test bench reproduce lab data setup site-assets zoo clean
 
 # MathJax is served by the website itself (no CDN): the npm package, checked by sha256.
 MATHJAX := book/_static/mathjax
@@ -36,7 +37,13 @@ $(MATHJAX)/tex-chtml.js:
 	  && cp -r --parents tex-chtml.js output/chtml/fonts input/tex/extensions ui a11y $(CURDIR)/$(MATHJAX) \
 	  && rm -rf $$tmp && echo "MathJax $(MATHJAX_VERSION) vendored into $(MATHJAX)"
 
-site-assets: $(MATHJAX)/tex-chtml.js
+# plotly.js for the kernel-free figures: the copy inside the installed plotly package.
+PLOTLYJS := book/_static/plotly/plotly.min.js
+$(PLOTLYJS): $(STAMP)
+	@mkdir -p $(dir $@)
+	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+
+site-assets: $(MATHJAX)/tex-chtml.js $(PLOTLYJS)
 
 book: data site-assets
 	$(VENV)/bin/jupyter-book build . -W --keep-going
@@ -49,6 +56,10 @@ test: data site-assets
 # Speed and memory: inversion batched vs per image, FLOP/s, training, chapters, book build.
 bench: data site-assets
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Re-run every chapter that has a reference in full mode; print the differences.
+reproduce: data
+	$(PY) book/reproduce.py $(CHAPTERS)
 
 # Markdown chapters open as notebooks (jupytext) when double-clicked.
 lab: $(STAMP)

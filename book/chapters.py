@@ -2,6 +2,7 @@
 papermill tests and `make bench` (not a page of the book)."""
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -20,6 +21,33 @@ def toc_chapters() -> list[str]:
     return chapters
 
 
+# Wall-time budgets on 2 CPU cores from the shipped models, checked by `make bench`.
+TIME_BUDGETS_S = {"book/comparison-of-encodings": {"quick": 120, "full": 600}}
+DEFAULT_BUDGET_S = {"quick": 120, "full": 600}
+
+
+def time_budget(chapter: str, mode: str) -> float:
+    return TIME_BUDGETS_S.get(chapter, DEFAULT_BUDGET_S)[mode]
+
+
 def quick_parameters(chapter: str) -> dict:
     """Small, fast papermill parameters of a chapter; {} runs it on its defaults."""
     return json.loads((BOOK / "quick-parameters.json").read_text()).get(chapter, {})
+
+
+def glued_values(notebook: dict) -> dict:
+    """Every value a chapter glued (myst_nb.glue), read from an executed notebook's outputs:
+    numbers and strings as Python values (literal_eval of the text form; nothing unpickled)."""
+    values = {}
+    for cell in notebook["cells"]:
+        for out in cell.get("outputs", []):
+            record = out.get("metadata", {}).get("scrapbook", {})
+            name = record.get("name")
+            text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+            if name and text is not None:
+                text = "".join(text) if isinstance(text, list) else text
+                try:
+                    values[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[name] = text
+    return values

@@ -54,10 +54,11 @@ def error_histogram(errors, threshold: float, percentile: float = 99) -> plt.Fig
 def _panels(n: int, size: float = 3.0, cols: int | None = None):
     cols = cols or min(n, 3)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False,
+                             layout="constrained")
     for ax in axes.flat[n:]:
         ax.axis("off")
-    return fig, axes.flat
+    return fig, list(axes.flat)
 
 
 def confusion_matrices(matrices: dict) -> plt.Figure:
@@ -69,7 +70,6 @@ def confusion_matrices(matrices: dict) -> plt.Figure:
         ax.set_title(label, fontsize=10), ax.set_xlabel("predicted"), ax.set_ylabel("true")
         ax.set_xticks(range(10)), ax.set_yticks(range(10))
         ax.tick_params(labelsize=7)
-    fig.tight_layout()
     return fig
 
 
@@ -81,7 +81,7 @@ def pca_scatter(points: dict, labels) -> plt.Figure:
     for ax, (label, xy) in zip(axes, points.items()):
         shown = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5, s=4)
         ax.set_title(label, fontsize=10), ax.set_xticks([]), ax.set_yticks([])
-    fig.colorbar(shown, ax=list(axes)[: len(points)], ticks=range(10), shrink=0.8, label="digit")
+    fig.colorbar(shown, ax=axes[: len(points)], ticks=range(10), shrink=0.8, label="digit")
     return fig
 
 
@@ -101,6 +101,6 @@ def label_maps(maps: dict, anchors: bool = True) -> plt.Figure:
     fig, axes = _panels(len(maps), 3.3)
     for ax, (label, dmap) in zip(axes, maps.items()):
         shown = label_map(ax, dmap, label, anchors)
-    fig.colorbar(shown, ax=list(axes)[: len(maps)], ticks=range(10), shrink=0.8,
+    fig.colorbar(shown, ax=axes[: len(maps)], ticks=range(10), shrink=0.8,
                  label="predicted digit")
     return fig

@@ -43,9 +43,8 @@ def with_unknown_grey(images: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return images * mask  # 0 is mid-grey in [-1, 1]
 
 
-def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8) -> plt.Figure:
-    """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``."""
-    cols = 3
+def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int = 3) -> plt.Figure:
+    """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``, ``cols`` a row."""
     rows = -(-len(samples) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 1.5 * rows), squeeze=False)
     for ax, (name, images) in zip(axes.flat, samples.items()):

@@ -1,32 +1,15 @@
 """The book builds, executed, with warnings as errors, and the intro shows its figures and numbers."""
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from jupyter_cache import get_cache
 
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "book"))
 from chapters import toc_chapters  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory, cache) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    config = yaml.safe_load((REPO / "_config.yml").read_text())
-    config["execute"]["cache"] = str(out / "jupyter_cache")  # a fresh cache: every cell runs
-    (out / "_config.yml").write_text(yaml.safe_dump(config))
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(REPO), "-W", "--path-output", str(out),
-                           "--config", str(out / "_config.yml")],
-                          capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    assert "build succeeded" in proc.stdout
-    return out / "_build" / "html"
 
 
 def test_intro_page_has_its_figures_and_glued_numbers(built_site):
@@ -58,3 +41,17 @@ def test_every_chapter_in_the_toc_was_executed_without_error(built_site):
         assert not record.traceback, f"{chapter} raised while executing:\n{record.traceback}"
         assert cache.get_cached_project_nb(record.pk) is not None, \
             f"{chapter}: no executed notebook in the cache (execution failed or was skipped)"
+
+
+def test_encodings_chapter_has_its_figures_tables_and_kernel_free_figures(built_site):
+    html = (built_site / "book" / "comparison-of-encodings.html").read_text()
+    images = re.findall(r'<img[^>]+src="([^"]+\.png)"', html)
+    assert len(images) >= 12, len(images)
+    for src in images:
+        assert (built_site / "book" / src).stat().st_size > 2_000, src
+    assert html.count("Plotly.newPlot") == 3      # the three kernel-free widget twins
+    assert re.search(r'src="[^"]*_static/plotly/plotly.min.js', html)
+    assert (built_site / "_static" / "plotly" / "plotly.min.js").stat().st_size > 1_000_000
+    assert "cdn.plot.ly" not in html and "require.min.js" not in html
+    assert html.count("<table") >= 8
+    assert "Traceback" not in html

@@ -2,17 +2,20 @@
 from .reconstruction import reconstruction_error
 from .density import binomial_interval, density_of_encoding, outlier_threshold
 from .modes import mode_coverage
-from .separability import LinearSeparability, linear_separability, pca_2d
+from .separability import (LinearSeparability, cross_validated_separability,
+                           linear_separability, pca_2d)
 from .frechet import FrechetResult, classifier_features, frechet_distance, frechet_with_floor
 from .parzen import ParzenResult, parzen_log_likelihood
 from .clustering import clustering_accuracy
+from .convexity import path_leaves_class
 from .surfaces import (DecisionMap, decision_border_map, latent_plane, loss_surface,
                        plane_through, random_plane)
 
 __all__ = [
     "reconstruction_error", "binomial_interval", "density_of_encoding", "outlier_threshold",
-    "mode_coverage", "LinearSeparability", "linear_separability", "pca_2d", "FrechetResult",
+    "mode_coverage", "LinearSeparability", "linear_separability", "cross_validated_separability",
+    "pca_2d", "FrechetResult",
     "classifier_features", "frechet_distance", "frechet_with_floor", "ParzenResult",
-    "parzen_log_likelihood", "clustering_accuracy", "DecisionMap", "decision_border_map",
+    "parzen_log_likelihood", "clustering_accuracy", "path_leaves_class", "DecisionMap", "decision_border_map",
     "latent_plane", "loss_surface", "plane_through", "random_plane",
 ]

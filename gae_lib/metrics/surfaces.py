@@ -62,7 +62,8 @@ def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0
         z = z.clamp(-1, 1)
     device = next(generator.parameters()).device
     images = batched(lambda part: generator(part.to(device)).cpu(), z, batch=64)
-    probs = batched(lambda part: classifier(part.to(device)).softmax(1).cpu(), images)
+    on = next(classifier.parameters()).device
+    probs = batched(lambda part: classifier(part.to(on)).softmax(1).cpu(), images)
     r = len(a)
     return DecisionMap(a, b, probs.argmax(1).reshape(r, r), probs.max(1).values.reshape(r, r), images)
 

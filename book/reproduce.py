@@ -1,0 +1,99 @@
+"""Re-run a chapter in full mode and print how its glued numbers differ from the committed
+reference (book/reference/<chapter>.json).
+
+    python book/reproduce.py                         # every chapter with a reference
+    python book/reproduce.py book/comparison-of-encodings --write   # (re)write its reference
+    python book/reproduce.py CHAPTER --from-notebook executed.ipynb  # compare without running
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from chapters import REPO, glued_values, toc_chapters
+
+REFERENCES = REPO / "book" / "reference"
+
+
+def reference_path(chapter: str) -> Path:
+    return REFERENCES / f"{Path(chapter).name}.json"
+
+
+def execute_full(chapter: str) -> tuple[dict, float]:
+    bindir = Path(sys.executable).parent
+    source = REPO / f"{chapter}.md"
+    with tempfile.TemporaryDirectory() as tmp:
+        notebook, executed = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
+        subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
+                       check=True, capture_output=True)
+        start = time.perf_counter()
+        proc = subprocess.run([str(bindir / "papermill"), str(notebook), str(executed),
+                               "--cwd", str(source.parent), "--progress-bar"])
+        if proc.returncode != 0:
+            raise SystemExit(f"{chapter}: papermill failed (exit {proc.returncode}); see above")
+        return json.loads(executed.read_text()), time.perf_counter() - start
+
+
+def differences(reference: dict, now: dict) -> list[tuple]:
+    rows = []
+    for name in sorted(set(reference) | set(now)):
+        ref, new = reference.get(name), now.get(name)
+        numeric = isinstance(ref, (int, float)) and isinstance(new, (int, float))
+        delta = new - ref if numeric else None
+        rel = abs(delta) / abs(ref) if numeric and ref else None
+        rows.append((name, ref, new, delta, rel))
+    return rows
+
+
+def show(rows: list[tuple]) -> None:
+    print(f"{'glued value':42s} {'reference':>12s} {'this run':>12s} {'difference':>12s} {'rel.':>7s}")
+    for name, ref, new, delta, rel in rows:
+        fmt = lambda v: "missing" if v is None else (f"{v:.5g}" if isinstance(v, (int, float)) else str(v)[:12])
+        mark = "" if delta is None or rel is None or rel < 0.05 else "  <- differs by >5%"
+        print(f"{name:42s} {fmt(ref):>12s} {fmt(new):>12s} {fmt(delta) if delta is not None else '':>12s} "
+              f"{'' if rel is None else f'{rel:7.1%}'}{mark}")
+    changed = sum(1 for *_, rel in rows if rel is not None and rel >= 0.05)
+    missing = sum(1 for _, ref, new, *_ in rows if ref is None or new is None)
+    print(f"\n{len(rows)} values: {changed} differ by more than 5%, {missing} present on one side only")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
+    parser.add_argument("--write", action="store_true", help="store this run as the reference")
+    parser.add_argument("--from-notebook", type=Path, help="an executed full-mode notebook to use")
+    args = parser.parse_args()
+    chapters = args.chapters or [c for c in toc_chapters() if reference_path(c).exists()]
+    for chapter in chapters:
+        if chapter not in toc_chapters():
+            raise SystemExit(f"{chapter}: expected a chapter of _toc.yml: {', '.join(toc_chapters())}")
+        if args.from_notebook:
+            notebook, seconds = json.loads(args.from_notebook.read_text()), None
+        else:
+            notebook, seconds = execute_full(chapter)
+        now = glued_values(notebook)
+        path = reference_path(chapter)
+        print(f"\n== {chapter} (full mode) ==")
+        if args.write:
+            import gae_lib
+            REFERENCES.mkdir(exist_ok=True)
+            path.write_text(json.dumps({
+                "chapter": chapter, "gae_lib": gae_lib.__version__,
+                "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "seconds": seconds, "values": now}, indent=1, sort_keys=True) + "\n")
+            print(f"reference written: {path.relative_to(REPO)} ({len(now)} values)")
+        elif not path.exists():
+            raise SystemExit(f"{path}: no reference yet; run with --write first")
+        else:
+            show(differences(json.loads(path.read_text())["values"], now))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Library pieces behind the seed-000 chapter: encoders, masks, the convexity count, self-checks."""
+import pytest
+import torch
+
+from gae_lib import data, encoders, metrics, zoo
+from gae_lib.invert import algorithm1
+from gae_lib.lab import self_check
+from gae_lib.masks import MASKS, hidden_mse, make_mask
+
+
+@pytest.fixture(scope="module")
+def digits(cache):
+    return data.tensors("mnist", "test", n=8)[0]
+
+
+def test_fast_decoder_matches_the_generator(cache):
+    m = encoders.seed000_models(labels=("AE",))["AE"]
+    z = torch.rand(70, 100) * 2 - 1
+    with torch.no_grad():
+        assert torch.allclose(m.decode(z), m.generator(z), atol=1e-5)
+
+
+def test_gradient_descent_encoder_is_algorithm1(digits):
+    m = encoders.seed000_models(invert_steps=5, n_starts=20, seed=3, labels=("E_GD",))["E_GD"]
+    direct = algorithm1(m.generator, digits, steps=5, n_starts=20, seed=3).z
+    assert torch.allclose(m.encode(digits), direct)
+
+
+def test_ae_reconstructs_test_digits_better_than_e_nn(digits):
+    """A shipped-model fact the chapter builds on (AE test MSE 0.026 vs E_NN 0.083, measured)."""
+    ms = encoders.seed000_models(labels=("AE", "E_NN"))
+    errors = {k: (m.reconstruct(digits) - digits).pow(2).mean().item() for k, m in ms.items()}
+    assert errors["AE"] < 0.6 * errors["E_NN"]
+
+
+def test_unknown_label_and_a_generator_without_encoder_are_refused(digits):
+    with pytest.raises(ValueError, match="expected some of"):
+        encoders.seed000_models(labels=("GAN",))
+    g = encoders.generator_only("DCGAN", zoo.load("dcgan"), "dcgan")
+    with pytest.raises(ValueError, match="has no encoder"):
+        g.encode(digits)
+
+
+@pytest.mark.parametrize("kind", MASKS)
+def test_masks_hide_what_they_say(kind, digits):
+    mask = make_mask(kind, digits, seed=1)
+    assert mask.shape == digits.shape and set(mask.unique().tolist()) <= {0.0, 1.0}
+    hidden = 1 - mask.mean().item()
+    expected = {"centre box hidden": 0.25, "random 50% hidden": 0.5, "random 80% hidden": 0.8}
+    assert hidden == pytest.approx(expected.get(kind, 0.5), abs=0.05)
+    assert torch.equal(mask, make_mask(kind, digits, seed=1))
+
+
+def test_hidden_mse_ignores_known_pixels(digits):
+    mask = make_mask("top half hidden", digits)
+    scribbled = torch.where(mask.bool(), torch.ones_like(digits), digits)
+    assert torch.allclose(hidden_mse(digits, scribbled, mask), torch.zeros(len(digits)))
+    with pytest.raises(ValueError, match="expected one of"):
+        make_mask("stripes", digits)
+
+
+def test_path_leaves_class_counts_paths_through_other_classes():
+    # "decode" returns the code as a 1x1 image; the "classifier" calls values > 0.5 class 1.
+    class Threshold(torch.nn.Module):
+        def forward(self, x):
+            v = x.flatten(1)[:, :1]
+            return torch.cat([-v + 0.5, v - 0.5], 1)
+
+    decode = lambda z: z[:, :1].reshape(-1, 1, 1, 1)
+    same_side = torch.tensor([[0.0], [0.2], [0.4]])
+    assert metrics.path_leaves_class(decode, Threshold(), same_side, [0, 0, 0], pairs=10) == 0
+    # Class 0 split in two (0.0 and 1.0): every path crosses class 1.
+    split = torch.tensor([[0.0], [1.0]])
+    assert metrics.path_leaves_class(decode, Threshold(), split, [0, 0], pairs=10) == 1
+    with pytest.raises(ValueError, match="two or more"):
+        metrics.path_leaves_class(decode, Threshold(), split, [0, 1])
+
+
+def test_self_check_reports_without_revealing(capsys):
+    assert self_check(None, 1.0) is None
+    assert self_check(1.004, 1.0, rel_tol=0.01) is True
+    assert self_check(2.0, 1.0) is False
+    out = capsys.readouterr().out
+    assert "Not attempted" in out and "too high" in out
+    with pytest.raises(ValueError, match="expected a number"):
+        self_check("x", 1.0)

@@ -1,0 +1,35 @@
+"""nbval: the notebooks the book build executed are run again under `pytest --nbval-lax`; the
+cells marked `# NBVAL_CHECK_OUTPUT` (deterministic: settings, seeded tables, model lists)
+must reproduce their outputs, after book/nbval-sanitize.cfg masks addresses, tqdm bars and
+timings.  Widget, tqdm and timing cells are not marked, so only their errors count."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "book"))
+from chapters import toc_chapters  # noqa: E402
+
+
+def executed_notebook(built_site: Path, chapter: str) -> Path:
+    path = built_site.parent / "jupyter_execute" / f"{chapter}.ipynb"
+    assert path.exists(), f"the build left no executed notebook for {chapter} at {path}"
+    return path
+
+
+@pytest.mark.parametrize("chapter", toc_chapters())
+def test_chapter_outputs_reproduce_under_nbval(chapter, built_site):
+    notebook = executed_notebook(built_site, chapter)
+    marked = notebook.read_text().count("NBVAL_CHECK_OUTPUT")
+    assert marked >= 1, f"{chapter}: no cell is marked NBVAL_CHECK_OUTPUT"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", str(notebook), "--sanitize-with",
+         str(REPO / "book" / "nbval-sanitize.cfg"), "-p", "no:cacheprovider", "-q",
+         "--rootdir", str(notebook.parent), "--current-env"],
+        cwd=REPO / "book", capture_output=True, text=True, timeout=1800,
+        env={**os.environ, "GAE_QUICK": "1"})
+    assert proc.returncode == 0, f"nbval on {chapter}:\n{proc.stdout[-4000:]}"

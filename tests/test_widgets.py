@@ -1,0 +1,110 @@
+"""The three widgets respond to every control position without an exception (driven from
+Python, as JupyterLab drives them), and their kernel-free plotly twins move."""
+import itertools
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from gae_lib import data, encoders, zoo
+from gae_lib.masks import MASKS
+from gae_lib.widgets import CompletionWidget, DecisionPlane, LatentSliders, static
+
+
+@pytest.fixture(scope="module")
+def models(cache):
+    return encoders.seed000_models(invert_steps=5, n_starts=20)
+
+
+@pytest.fixture(scope="module")
+def neural(models):
+    return {k: models[k] for k in ("AE", "E_NN", "hybrid", "VAE")}
+
+
+@pytest.fixture(scope="module")
+def classifier(cache):
+    return zoo.load("classifier")["classifier"]
+
+
+@pytest.fixture(scope="module")
+def digits(cache):
+    return data.tensors("mnist", "test", n=40)[0]
+
+
+def test_latent_sliders_every_control(neural, classifier, digits):
+    w = LatentSliders(neural, classifier, digits, n_directions=3)
+    seen = set()
+    for model, start, basis in itertools.product(w.model.options, w.start.options, w.basis.options):
+        w.model.value, w.start.value, w.basis.value = model, start, basis
+        for index, first, offset in [(0, 0, -3.0), (w.index.max, w.first.max, 3.0)]:
+            w.index.value, w.first.value = index, first
+            for slider in w.offsets:
+                slider.value = offset
+            probs = [bar.value for bar in w.bars]
+            assert sum(probs) == pytest.approx(1, abs=1e-4)
+            seen.add(w.image.value)
+    assert w.first.max == 99
+    assert len(seen) > 20  # the picture follows the controls
+
+
+def test_completion_every_mask_method_and_source(models, digits):
+    letters = data.tensors("letters", "test", n=3)[0]
+    w = CompletionWidget(models, {"digits": digits[:3], "letters": letters})
+    w.steps.value = 10
+    seen = set()
+    for source, mask, method in itertools.product(w.source.options, w.mask.options, w.method.options):
+        w.source.value, w.mask.value, w.method.value = source, mask, method
+        assert "MSE on the hidden pixels" in w.report.value
+        seen.add(w.image.value)
+    for steps in (w.steps.min, w.steps.max):
+        w.steps.value = steps
+    w.index.value = w.index.max
+    assert len(seen) == len(w.source.options) * len(MASKS) * len(w.method.options)
+
+
+def test_decision_plane_every_model_plane_and_extent(neural, classifier, digits):
+    w = DecisionPlane(neural, classifier, digits, resolution=9)
+    seen = set()
+    for model, plane in itertools.product(w.model.options, w.plane.options):
+        w.model.value, w.plane.value = model, plane
+        for extent in (w.extent.min, w.extent.max):
+            w.extent.value = extent
+            seen.add(w.map.value)
+    w.anchors[0].value = w.anchors[0].max
+    w.seed.value = w.seed.max
+    assert len(seen) == len(w.model.options) * len(w.plane.options) * 2
+
+
+def frames_of(fig):
+    return [np.asarray(step["args"][0]["z"][0]) for step in fig.layout.sliders[0].steps]
+
+
+def test_static_latent_walk_has_a_different_frame_per_step(neural, digits):
+    fig = static.latent_walk(neural, digits, n_directions=2, offsets=np.linspace(-2, 2, 5))
+    frames = frames_of(fig)
+    assert len(frames) == 5 and all(f.shape == frames[0].shape for f in frames)
+    assert all(not np.allclose(a, b) for a, b in zip(frames, frames[1:]))
+    assert np.allclose(fig.data[0].z, frames[0])
+
+
+def test_static_completion_and_label_maps(models, neural, classifier, digits):
+    fig, errors = static.completion_masks(models, digits[:2], list(MASKS[:3]), steps=5, n_starts=20)
+    assert len(frames_of(fig)) == 3 and len(errors) == 9
+    assert all(np.isfinite(v) and v >= 0 for v in errors.values())
+    maps = static.label_maps(neural, classifier, digits, resolution=9)
+    labels = frames_of(maps)
+    assert len(labels) == len(neural)
+    assert all(set(np.unique(f)) <= set(range(10)) for f in labels)
+
+
+def test_plotly_output_needs_no_cdn(neural, classifier, digits):
+    bundle = static.PlotlyFigure(static.label_maps(neural, classifier, digits, resolution=5))._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html and "<script src" not in html
+    json.dumps(bundle["application/vnd.plotly.v1+json"])  # plain JSON for JupyterLab
+
+
+def test_slider_figure_refuses_mismatched_labels():
+    with pytest.raises(ValueError, match="expected one label per frame"):
+        static.slider_figure([np.zeros((2, 2))], ["a", "b"], "s", "t")
