@@ -84,3 +84,23 @@ def test_self_check_reports_without_revealing(capsys):
     assert "Not attempted" in out and "too high" in out
     with pytest.raises(ValueError, match="expected a number"):
         self_check("x", 1.0)
+
+
+def test_cross_validated_separability_uses_shared_folds_and_fails_on_shuffled_labels(cache):
+    x, y = data.tensors("mnist", "test", n=300)
+    scores = metrics.cross_validated_separability({"pixels": x, "same": x.flatten(1)}, y, seed=0)
+    assert scores["pixels"] == scores["same"] > 0.6
+    shuffled = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(0))]
+    assert metrics.cross_validated_separability({"pixels": x}, shuffled)["pixels"] < 0.3
+    with pytest.raises(ValueError, match="expected 300 rows"):
+        metrics.cross_validated_separability({"codes": torch.zeros(10, 3)}, y)
+
+
+def test_linear_separability_chooses_C_from_a_grid(cache):
+    x, y = data.tensors("mnist", "train", n=600)
+    xt, yt = data.tensors("mnist", "test", n=200)
+    result = metrics.linear_separability(x, y, xt, yt, C=[0.01, 1.0])
+    assert result.C in (0.01, 1.0) and result.balanced_accuracy > 0.7
+    assert metrics.linear_separability(x, y, xt, yt, C=0.5).C == 0.5
+    with pytest.raises(ValueError, match="expected a positive number"):
+        metrics.linear_separability(x, y, xt, yt, C=[])
