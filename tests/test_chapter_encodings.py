@@ -67,7 +67,7 @@ def test_our_e_nn_codes_are_more_separable_than_pixels_unlike_the_paper(glued):
 
 
 def test_algorithm1_completions_are_recognised_more_often_than_the_aes(glued):
-    # 90% vs 40% of 10 digits
+    # 90% / 70% / 60% vs 40% of 10 digits (seeds 0 / 1 / 2)
     assert glued["completion_accuracy_masked-Algorithm-1"] >= glued["completion_accuracy_AE"] + 0.2
 
 

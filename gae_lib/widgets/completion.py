@@ -8,6 +8,7 @@ import torch
 from ..invert import algorithm1
 from ..masks import MASKS, hidden_mse, make_mask
 from ..plots import with_unknown_grey
+from .base import ModelWidget
 from .render import images_png
 
 
@@ -27,12 +28,13 @@ def complete(method: str, models: dict, x: torch.Tensor, mask: torch.Tensor, ste
     return models[method].reconstruct(with_unknown_grey(x, mask))
 
 
-class CompletionWidget:
+class CompletionWidget(ModelWidget):
     """Corrupted / completed / original, and the error on the hidden pixels."""
 
     def __init__(self, models: dict, sources: dict[str, torch.Tensor],
                  methods=("masked Algorithm 1", "AE", "E_NN")):
-        self.models, self.sources = models, sources
+        super().__init__(models, next(iter(sources.values())))
+        self.sources = sources
         self.source = W.ToggleButtons(options=list(sources), description="images")
         self.index = W.IntSlider(value=0, min=0, max=min(len(s) for s in sources.values()) - 1,
                                  description="image")
@@ -42,9 +44,7 @@ class CompletionWidget:
                                  continuous_update=False)
         self.image = W.Image(format="png", width=3 * 6 * 29, height=6 * 29)
         self.report = W.HTML()
-        for control in (self.source, self.index, self.mask, self.method, self.steps):
-            control.observe(lambda _: self.refresh(), names="value")
-        self.refresh()
+        self.watch([self.source, self.index, self.mask, self.method, self.steps])
 
     def refresh(self) -> None:
         x = self.sources[self.source.value][self.index.value: self.index.value + 1]
@@ -58,7 +58,3 @@ class CompletionWidget:
     def widget(self) -> W.Widget:
         return W.HBox([W.VBox([self.source, self.index, self.mask, self.method, self.steps]),
                        W.VBox([self.image, self.report])])
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())

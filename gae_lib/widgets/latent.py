@@ -4,7 +4,9 @@ from __future__ import annotations
 import ipywidgets as W
 import torch
 
+from ..priors import make_prior
 from ..quality import batched
+from .base import ModelWidget
 from .render import images_png
 
 START_KINDS = ("encoded test digit", "prior sample")
@@ -29,17 +31,14 @@ def walk(code: torch.Tensor, directions: torch.Tensor, scales: torch.Tensor,
     return z.clamp(-1, 1) if clip_to_cube else z
 
 
-class LatentSliders:
+class LatentSliders(ModelWidget):
     """Choose a model and a starting code; each slider moves it along one direction, in
     standard deviations of the encoded test set along that direction."""
 
     def __init__(self, models: dict, classifier, test_images: torch.Tensor,
                  n_directions: int = 4, n_codes: int = 1000):
-        if not models:
-            raise ValueError("models: expected at least one CodeModel")
-        self.models, self.classifier, self.images = models, classifier, test_images[:n_codes]
-        self.n_directions = n_directions
-        self._codes = {}
+        super().__init__(models, test_images[:n_codes])
+        self.classifier, self.n_directions = classifier, n_directions
         self.model = W.Dropdown(options=list(models), description="model")
         self.start = W.ToggleButtons(options=START_KINDS, description="start")
         self.index = W.IntSlider(value=0, min=0, max=len(self.images) - 1, description="digit / seed")
@@ -50,19 +49,11 @@ class LatentSliders:
         self.image = W.Image(format="png", width=168, height=168)
         self.bars = [W.FloatProgress(value=0, min=0, max=1, description=str(d), layout=W.Layout(width="260px"))
                      for d in range(10)]
-        for control in [self.model, self.start, self.index, self.basis, self.first, *self.offsets]:
-            control.observe(lambda _: self.refresh(), names="value")
-        self.refresh()
-
-    def codes(self, label: str) -> torch.Tensor:
-        if label not in self._codes:
-            self._codes[label] = self.models[label].encode(self.images)
-        return self._codes[label]
+        self.watch([self.model, self.start, self.index, self.basis, self.first, *self.offsets])
 
     def current_code(self) -> torch.Tensor:
         m = self.models[self.model.value]
         if self.start.value == "prior sample":
-            from ..priors import make_prior
             rng = torch.Generator().manual_seed(self.index.value)
             return make_prior(m.prior, m.generator.latent_dim).sample(1, generator=rng)[0]
         return self.codes(self.model.value)[self.index.value]
@@ -92,7 +83,3 @@ class LatentSliders:
         controls = W.VBox([self.model, self.start, self.index, self.basis, self.first, *self.offsets])
         return W.HBox([controls, W.VBox([W.HTML("<b>G(z)</b>"), self.image]),
                        W.VBox([W.HTML("<b>classifier</b>"), *self.bars])])
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())

@@ -8,6 +8,7 @@ import torch
 
 from ..charts import label_map
 from ..metrics.surfaces import decision_border_map, plane_through, random_plane
+from .base import ModelWidget
 from .render import figure_png, images_png
 
 PLANES = ("through three test digits", "random directions")
@@ -33,12 +34,12 @@ def label_map_figure(dmap, title: str, anchors: bool = True):
     return fig
 
 
-class DecisionPlane:
+class DecisionPlane(ModelWidget):
     """Choose a model, a plane and its extent; see the label map and G along b = 0."""
 
     def __init__(self, models: dict, classifier, test_images: torch.Tensor, resolution: int = 41):
-        self.models, self.classifier, self.images = models, classifier, test_images
-        self.resolution, self._codes = resolution, {}
+        super().__init__(models, test_images)
+        self.classifier, self.resolution = classifier, resolution
         self.model = W.Dropdown(options=list(models), description="model")
         self.plane = W.ToggleButtons(options=PLANES, description="plane")
         n = len(test_images) - 1
@@ -49,14 +50,7 @@ class DecisionPlane:
                                     continuous_update=False)
         self.map = W.Image(format="png")
         self.line = W.Image(format="png")
-        for control in [self.model, self.plane, *self.anchors, self.seed, self.extent]:
-            control.observe(lambda _: self.refresh(), names="value")
-        self.refresh()
-
-    def codes(self, label: str) -> torch.Tensor:
-        if label not in self._codes:
-            self._codes[label] = self.models[label].encode(self.images)
-        return self._codes[label]
+        self.watch([self.model, self.plane, *self.anchors, self.seed, self.extent])
 
     def refresh(self) -> None:
         m = self.models[self.model.value]
@@ -76,7 +70,3 @@ class DecisionPlane:
     def widget(self) -> W.Widget:
         controls = W.VBox([self.model, self.plane, *self.anchors, self.seed, self.extent])
         return W.VBox([W.HBox([controls, self.map]), W.HTML("G(z) along the line b = 0:"), self.line])
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
