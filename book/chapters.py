@@ -12,13 +12,24 @@ BOOK = Path(__file__).resolve().parent
 REPO = BOOK.parent
 
 
-def toc_chapters() -> list[str]:
-    """Every chapter file of _toc.yml (without suffix), the root first."""
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml (without suffix), the root first."""
     toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    chapters = [toc["root"]]
+    pages = [toc["root"]]
     for part in toc.get("parts", [toc]):
-        chapters += [c["file"] for c in part.get("chapters", [])]
-    return chapters
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return pages
+
+
+def is_notebook(page: str) -> bool:
+    """A chapter with code (a jupytext MyST notebook), not a plain Markdown page."""
+    head = (REPO / f"{page}.md").read_text().split("\n---", 1)[0]
+    return head.startswith("---") and "kernelspec:" in head
+
+
+def toc_chapters() -> list[str]:
+    """The executable chapters of _toc.yml, the root first."""
+    return [page for page in toc_pages() if is_notebook(page)]
 
 
 # Wall-time budgets on 2 CPU cores from the shipped models, checked by `make bench`.

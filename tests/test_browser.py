@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "book"))
-from chapters import toc_chapters  # noqa: E402
+from chapters import is_notebook, toc_pages  # noqa: E402
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -84,7 +84,7 @@ def open_page(browser, url):
     return page
 
 
-@pytest.mark.parametrize("chapter", toc_chapters())
+@pytest.mark.parametrize("chapter", toc_pages())
 def test_page_renders_completely_offline(chapter, browser, site_url):
     page = open_page(browser, f"{site_url}/{chapter}.html")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -92,11 +92,12 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     assert page.blocked == [], f"{chapter} asked for non-local resources: {page.blocked}"
     assert page.errors == [], f"{chapter} logged console errors: {page.errors}"
     images = page.eval_on_selector_all("article img", "els => els.map(e => [e.src, e.naturalWidth])")
-    assert images, f"{chapter} shows no image"
+    assert images or not is_notebook(chapter), f"{chapter} shows no image"
     assert [src for src, width in images if not width] == []
     maths = page.eval_on_selector_all("article .math", "els => els.length")
     typeset = page.eval_on_selector_all("article mjx-container", "els => els.length")
-    assert typeset >= maths > 0, f"{chapter}: {typeset} of {maths} math elements typeset"
+    assert typeset >= maths, f"{chapter}: only {typeset} of {maths} math elements typeset"
+    assert maths > 0 or not is_notebook(chapter), f"{chapter}: no math found to check"
     plots = page.eval_on_selector_all(
         "article .js-plotly-plot",
         "els => els.map(e => e.data.length && e.querySelectorAll('.heatmaplayer image').length)")

@@ -29,7 +29,7 @@ def test_chapter_outputs_reproduce_under_nbval(chapter, built_site):
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", str(notebook), "--sanitize-with",
          str(REPO / "book" / "nbval-sanitize.cfg"), "-p", "no:cacheprovider", "-q",
-         "--rootdir", str(notebook.parent), "--current-env"],
+         "--rootdir", str(notebook.parent), "--nbval-current-env"],
         cwd=REPO / "book", capture_output=True, text=True, timeout=1800,
         env={**os.environ, "GAE_QUICK": "1"})
     assert proc.returncode == 0, f"nbval on {chapter}:\n{proc.stdout[-4000:]}"
