@@ -79,6 +79,9 @@ def open_page(browser, url):
 
     page.route("**/*", route)
     page.goto(url, wait_until="networkidle")
+    # plotly draws after the load event: wait until every figure div has been plotted.
+    page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                           ".every(e => e.classList.contains('js-plotly-plot'))")
     page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
     page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
     return page
@@ -99,7 +102,7 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     assert typeset >= maths, f"{chapter}: only {typeset} of {maths} math elements typeset"
     assert maths > 0 or not is_notebook(chapter), f"{chapter}: no math found to check"
     plots = page.eval_on_selector_all(
-        "article .js-plotly-plot",
+        "article .plotly-graph-div",
         "els => els.map(e => e.data.length && e.querySelectorAll('.heatmaplayer image').length)")
     assert all(plots), f"{chapter}: a plotly figure without rendered traces: {plots}"
     page.close()
@@ -114,8 +117,8 @@ def test_kernel_free_slider_moves_the_figure(browser, site_url):
         plot.scroll_into_view_if_needed()
         image = lambda: plot.locator(".heatmaplayer image").first.get_attribute("href")
         before, active = image(), plot.evaluate("gd => gd._fullLayout.sliders[0].active")
-        rail = plot.locator(".slider-rail").first.bounding_box()
-        grip = plot.locator(".slider-grip").first.bounding_box()
+        rail = plot.locator(".slider-rail-rect").first.bounding_box()
+        grip = plot.locator(".slider-grip-rect").first.bounding_box()
         page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
         page.mouse.down()
         page.mouse.move(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2, steps=8)
