@@ -50,7 +50,8 @@ def executed_chapter(tmp_path_factory, cache):
                                   capture_output=True, text=True, timeout=1800)
             done[chapter] = (proc, json.loads(executed.read_text()) if executed.exists() else None)
         proc, notebook = done[chapter]
-        assert proc.returncode == 0, f"{chapter} failed under papermill:\n{proc.stderr[-3000:]}"
+        assert proc.returncode == 0, (f"{chapter} failed under papermill: "
+                                      f"{failing_cell(notebook)}\n{proc.stderr[-1500:]}")
         return notebook
 
     return run
@@ -77,3 +78,19 @@ def built_site(tmp_path_factory, cache) -> Path:
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "build succeeded" in proc.stdout
     return out / "_build" / "html"
+
+
+def failing_cell(notebook: dict | None) -> str:
+    """Which cell of an executed notebook raised: its number among the code cells, its
+    first source lines and the error (papermill keeps the notebook up to the failure)."""
+    if notebook is None:
+        return "no executed notebook was written"
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    for number, cell in enumerate(code, 1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                source = "".join(cell["source"]).strip().splitlines()
+                head = "\n    ".join(source[:6])
+                return (f"code cell {number} of {len(code)} raised {out['ename']}: {out['evalue']}\n"
+                        f"    {head}")
+    return "no cell holds an error output"
