@@ -100,14 +100,20 @@ def seed000_models(invert_steps: int = 100, n_starts: int = 1000, seed: int = 0,
     unknown = set(labels) - set(SEED000_LABELS)
     if unknown:
         raise ValueError(f"labels: expected some of {SEED000_LABELS}, got {sorted(unknown)}")
-    ae, enn, hybrid, vae = (zoo.load(n, root, device) for n in ("ae", "enn", "hybrid", "vae"))
+    loaded = {}
+
+    def load(name):  # each checkpoint read (and hash-checked) once, and only if a label needs it
+        if name not in loaded:
+            loaded[name] = zoo.load(name, root, device)
+        return loaded[name]
+
     gd = dict(steps=invert_steps, n_starts=n_starts, seed=seed)
     made = {
-        "AE": lambda: neural("AE", ae, "ae"),
-        "E_NN": lambda: neural("E_NN", enn, "dcgan"),
-        "E_GD": lambda: gradient_descent("E_GD", enn["generator"], "dcgan", **gd),
-        "hybrid": lambda: neural("hybrid", hybrid, "hybrid"),
-        "hybrid E_GD": lambda: gradient_descent("hybrid E_GD", hybrid["generator"], "hybrid", **gd),
-        "VAE": lambda: neural("VAE", vae, "vae"),
+        "AE": lambda: neural("AE", load("ae"), "ae"),
+        "E_NN": lambda: neural("E_NN", load("enn"), "dcgan"),
+        "E_GD": lambda: gradient_descent("E_GD", load("enn")["generator"], "dcgan", **gd),
+        "hybrid": lambda: neural("hybrid", load("hybrid"), "hybrid"),
+        "hybrid E_GD": lambda: gradient_descent("hybrid E_GD", load("hybrid")["generator"], "hybrid", **gd),
+        "VAE": lambda: neural("VAE", load("vae"), "vae"),
     }
     return {label: made[label]() for label in labels}
