@@ -4,8 +4,12 @@ Writes bench/results/<host>-<time>.json (and latest.json) and prints a table:
   * Algorithm 1 on 256 MNIST test images with the shipped dcgan, batched, vs a loop over
     64 of them one image at a time (same steps and starts; their final MSEs must agree);
   * achieved FLOP/s of the batched inversion vs a measured float32 matmul peak;
-  * dcgan training images/s;
-  * wall time and peak resident memory of every chapter, QUICK and full, and the book build.
+  * the sweep of Algorithm 1's step size (learning rate x schedule x steps) on held-out test
+    digits that chose the library's default (bench/inverter_sweep.py);
+  * DCGAN training images/s: the library's loop against a plain PyTorch loop on the same
+    networks, contiguous and channels_last (bench/training_parity.py);
+  * wall time, peak resident memory and longest cell of every chapter, QUICK and full, and
+    the book build.
 Usage: python bench/run.py [--quick] [--skip-chapters] [--skip-book]
 """
 from __future__ import annotations
@@ -31,13 +35,15 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "book"))
 
 from gae_lib import __version__, data, zoo  # noqa: E402
-from gae_lib.config import zoo_config  # noqa: E402
+from gae_lib.inference import frozen_copy  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
-from gae_lib.train import train  # noqa: E402
-from chapters import quick_parameters, time_budget, toc_chapters  # noqa: E402
+from chapters import CELL_BUDGET_S, quick_parameters, time_budget, toc_chapters  # noqa: E402
+import inverter_sweep  # noqa: E402
+import training_parity  # noqa: E402
 
 MEMORY_GOAL_GB = 4.0
 RATIO_GOAL = 20.0
+PARITY_GOAL = 0.9    # the library's loop at >= 0.9x a plain channels_last loop
 
 
 def matmul_peak(n: int = 4096, repeats: int = 5, trials: int = 3) -> float:
@@ -54,9 +60,10 @@ def matmul_peak(n: int = 4096, repeats: int = 5, trials: int = 3) -> float:
 
 
 def inversion_flops(generator, n_images: int, n_starts: int, steps: int) -> float:
-    """FLOPs of one inversion: G over the shared starts, then per step G forward and the
-    backward pass to z only (as the inverter computes it: no weight gradients)."""
-    generator = copy.deepcopy(generator).requires_grad_(False)
+    """FLOPs of one inversion as the inverter runs it: its frozen inference copy of G
+    (gae_lib.inference) over the shared starts, then per step G forward and the backward
+    pass to z only (no weight gradients)."""
+    generator = frozen_copy(generator)
     z = torch.zeros(n_images, generator.latent_dim, requires_grad=True)
     with FlopCounterMode(display=False) as counter:
         generator(z).sum().backward()
@@ -92,12 +99,22 @@ def bench_inversion(n_images: int, steps: int, n_starts: int, n_loop: int) -> di
     }
 
 
-def bench_training(images: int) -> dict:
-    cfg = zoo_config("dcgan").with_(epochs=1)
-    with tempfile.TemporaryDirectory() as out:
-        info = train(cfg, out, device="cpu", limit=images, progress=False, evaluate=False)
-    return {"images": images, "seconds": info["train_seconds"],
-            "images_per_s": images / info["train_seconds"]}
+def fast_decoder_speedup(n: int = 500, repeats: int = 3) -> float:
+    """Decoding time of G as trained (channels_last copy, as the library used before) over the
+    library's frozen inference copy (gae_lib.inference), on the shipped dcgan."""
+    g = zoo.load("dcgan").generator
+    plain = copy.deepcopy(g).eval().to(memory_format=torch.channels_last)
+    fast = frozen_copy(g)
+    z = torch.rand(n, g.latent_dim) * 2 - 1
+    timings = []
+    with torch.no_grad():
+        for net in (plain, fast):
+            net(z)
+            t = time.perf_counter()
+            for _ in range(repeats):
+                net(z)
+            timings.append(time.perf_counter() - t)
+    return timings[0] / timings[1]
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
@@ -108,6 +125,14 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss of a child covers its waited-for descendants (the kernel), in KiB on Linux.
     return time.perf_counter() - t, usage.ru_maxrss / 2 ** 20, proc.returncode
+
+
+def longest_cell(executed: Path) -> tuple[float, int]:
+    """(seconds, number among the code cells) of the slowest cell papermill recorded."""
+    cells = [c for c in json.loads(executed.read_text())["cells"] if c["cell_type"] == "code"]
+    times = [(c["metadata"].get("papermill", {}).get("duration") or 0.0, i)
+             for i, c in enumerate(cells, 1)]
+    return max(times)
 
 
 def bench_chapters() -> list[dict]:
@@ -124,8 +149,10 @@ def bench_chapters() -> list[dict]:
                 seconds, rss, rc = run_measured(
                     [str(bindir / "papermill"), str(notebook), str(Path(tmp) / "out.ipynb"),
                      "--cwd", str(source.parent), *args], REPO)
+                cell_s, cell = longest_cell(Path(tmp) / "out.ipynb") if rc == 0 else (None, None)
                 rows.append({"chapter": chapter, "mode": mode, "seconds": seconds,
-                             "peak_rss_gb": rss, "ok": rc == 0})
+                             "peak_rss_gb": rss, "ok": rc == 0, "longest_cell_seconds": cell_s,
+                             "longest_cell": cell})
     return rows
 
 
@@ -153,13 +180,28 @@ def table(results: dict) -> str:
     lines.append(f"{'inversion GFLOP/s achieved':58s} {inv['achieved_flops_per_s'] / 1e9:14.1f}")
     lines.append(f"{'float32 matmul peak GFLOP/s':58s} {results['matmul_peak_flops_per_s'] / 1e9:14.1f}")
     lines.append(f"{'  share of peak':58s} {inv['achieved_flops_per_s'] / results['matmul_peak_flops_per_s']:14.1%}")
-    lines.append(f"{'dcgan training (images/s)':58s} {results['training']['images_per_s']:14.1f}")
+    lines.append(f"{'fast inference copy of G vs G as trained: decoding speed-up':58s} "
+                 f"{results['fast_decoder_speedup']:13.1f}x")
+    t = results["training"]
+    lines.append(f"{'dcgan training, the library loop (images/s)':58s} {t['library_images_per_s']:14.1f}")
+    lines.append(f"{'  plain PyTorch loop, contiguous (images/s)':58s} {t['plain_contiguous_images_per_s']:14.1f}")
+    lines.append(f"{'  plain PyTorch loop, channels_last (images/s)':58s} {t['plain_channels_last_images_per_s']:14.1f}")
+    lines.append(f"{'  library / plain channels_last':58s} {t['library_over_plain_channels_last']:13.2f}x  "
+                 f">= {PARITY_GOAL}x " + ("met" if t["library_over_plain_channels_last"] >= PARITY_GOAL
+                                         else "NOT met"))
+    lines.append(f"{'  library / plain contiguous':58s} {t['library_over_plain_contiguous']:13.2f}x")
     for row in results.get("chapters", []):
         name = f"chapter {row['chapter']} ({row['mode']}) s | peak GB"
         budget = time_budget(row["chapter"], row["mode"])
         met = row["peak_rss_gb"] <= MEMORY_GOAL_GB and row["ok"] and row["seconds"] <= budget
         lines.append(f"{name:58s} {row['seconds']:7.1f} | {row['peak_rss_gb']:4.2f}  <= {budget:.0f} s, "
                      f"{MEMORY_GOAL_GB:.0f} GB " + ("met" if met else "NOT met"))
+        if row["mode"] == "full" and row["ok"]:
+            cell = f"  its longest cell (code cell {row['longest_cell']}) s"
+            lines.append(f"{cell:58s} {row['longest_cell_seconds']:7.1f}  <= {CELL_BUDGET_S} s "
+                         + ("met" if row["longest_cell_seconds"] <= CELL_BUDGET_S else "NOT met"))
+    lines.append("")
+    lines.append(inverter_sweep.table(results["sweep"], results["sweep_images"]))
     if "book" in results:
         b = results["book"]
         lines.append(f"{'whole book build (fresh cache) s | peak GB':58s} {b['seconds']:7.1f} | {b['peak_rss_gb']:4.2f}"
@@ -182,9 +224,17 @@ def main() -> int:
     print(f"inverting {n_images} test digits batched, and {n_loop} of them one at a time ...", flush=True)
     results["inversion"] = bench_inversion(n_images, steps, n_starts=1000, n_loop=n_loop)
     results["matmul_peak_flops_per_s"] = matmul_peak()
+    results["fast_decoder_speedup"] = fast_decoder_speedup()
+    n_sweep = 16 if args.quick else 64
+    print(f"sweeping Algorithm 1's step size on {n_sweep} held-out test digits ...", flush=True)
+    generator = zoo.load("dcgan").generator
+    held_out = inverter_sweep.held_out_digits(n_sweep)
+    results["sweep"] = (inverter_sweep.sweep(generator, held_out, (0.05, 0.1), (10, 30)) if args.quick
+                        else inverter_sweep.sweep(generator, held_out))
+    results["sweep_images"] = n_sweep
     n_train = 640 if args.quick else 1280
-    print(f"training dcgan on {n_train} images ...", flush=True)
-    results["training"] = bench_training(n_train)
+    print(f"training dcgan on {n_train} images: the library's loop and a plain one ...", flush=True)
+    results["training"] = training_parity.parity(n_train)
     if not args.skip_chapters:
         print("running every chapter, QUICK and full ...", flush=True)
         results["chapters"] = bench_chapters()

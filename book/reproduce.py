@@ -4,6 +4,10 @@ reference (book/reference/<chapter>.json).
     python book/reproduce.py                         # every chapter with a reference
     python book/reproduce.py book/comparison-of-encodings --write   # (re)write its reference
     python book/reproduce.py CHAPTER --from-notebook executed.ipynb  # compare without running
+    python book/reproduce.py --zoo                   # every zoo model's JSON metrics, recomputed
+
+`make reproduce` runs both: the chapters, then the zoo (each model's recorded metrics computed
+again from its shipped weights, with 10,000-26,000 samples: minutes, so not in `make test`).
 """
 from __future__ import annotations
 
@@ -63,12 +67,45 @@ def show(rows: list[tuple]) -> None:
     print(f"\n{len(rows)} values: {changed} differ by more than 5%, {missing} present on one side only")
 
 
+def zoo_differences() -> list[tuple]:
+    """(model, metric, recorded, recomputed, within tolerance) for every shipped model."""
+    import torch
+
+    from gae_lib import quality, zoo
+    rows = []
+    for name in zoo.available():
+        model = zoo.load(name)
+        with torch.no_grad():
+            now = quality.final_metrics(model.config, dict(model.items()), zoo.load)
+        recorded = model.info["metrics"]
+        for key in sorted(set(recorded) | set(now)):
+            ok = key in recorded and key in now and quality.metric_close(recorded[key], now[key], key)
+            rows.append((name, key, recorded.get(key), now.get(key), ok))
+        print(f"  {name}: recomputed", flush=True)
+    return rows
+
+
+def show_zoo(rows: list[tuple]) -> int:
+    fmt = lambda v: "missing" if v is None else (f"{v:.5g}" if isinstance(v, float) else str(v)[:30])
+    print(f"{'model':16s} {'metric':26s} {'recorded':>12s} {'recomputed':>12s}")
+    for name, key, recorded, now, ok in rows:
+        print(f"{name:16s} {key:26s} {fmt(recorded):>12s} {fmt(now):>12s}" + ("" if ok else "  <- differs"))
+    bad = sum(not r[4] for r in rows)
+    print(f"\n{len(rows)} recorded metrics: {bad} outside the tolerance of quality.metric_close")
+    return bad
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
     parser.add_argument("--from-notebook", type=Path, help="an executed full-mode notebook to use")
+    parser.add_argument("--zoo", action="store_true", help="only recompute the zoo's recorded metrics")
+    parser.add_argument("--no-zoo", action="store_true", help="only the chapters")
     args = parser.parse_args()
+    if args.zoo:
+        print("== zoo: recorded metrics recomputed from the shipped weights ==")
+        return 1 if show_zoo(zoo_differences()) else 0
     chapters = args.chapters or [c for c in toc_chapters() if reference_path(c).exists()]
     for chapter in chapters:
         if chapter not in toc_chapters():
@@ -92,6 +129,9 @@ def main() -> int:
             raise SystemExit(f"{path}: no reference yet; run with --write first")
         else:
             show(differences(json.loads(path.read_text())["values"], now))
+    if not (args.no_zoo or args.chapters or args.from_notebook or args.write):
+        print("\n== zoo: recorded metrics recomputed from the shipped weights ==")
+        return 1 if show_zoo(zoo_differences()) else 0
     return 0
 
 

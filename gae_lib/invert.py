@@ -6,11 +6,16 @@ samples, and pull z back into the prior's support after every step: clipping
 into the cube for Algorithm 1, projection onto the ball ||z||^2 <= d + 3 sqrt(2d)
 for a Gaussian prior (seed 002, eq. 5).  Images are independent of each other:
 the loss is a sum over images and Adam works coordinate-wise, so a batch gives
-the same z as inverting each image alone (tested).
+the same z as inverting each image alone, up to float round-off (tested).
+
+Each image keeps the best code the descent has visited (its start included), so an
+inversion never ends worse than its start.  This matters at an exact or near-exact
+optimum: there the gradient is float round-off, which Adam (it divides by the
+gradient's running RMS) turns into steps of the full learning rate, and a plain
+descent walks away from the answer it started on.
 """
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
@@ -18,8 +23,20 @@ import torch
 from tqdm.auto import tqdm
 
 from .checks import check_images, check_mask, check_positive_int
+from .inference import frozen_copy
+from .parallel import map_chunks, workers_for
 from .losses import masked_mse_per_image
 from .priors import StandardGaussian, UniformCube
+
+
+# Adam's step size, chosen by the sweep in `make bench` (bench/inverter_sweep.py) on 64 test
+# digits the book's tables do not use, shipped dcgan, best of 1000 starts.  Mean MSE after
+# 100 steps: constant 0.1 -> 0.0117, constant 0.05 -> 0.0141, cosine decay from 0.1 (the
+# earlier default) -> 0.0222; a constant 0.1 is also best at 50 and 200 steps and ties 0.05
+# at 30.  A decaying step shrinks before the descent has left its start's basin.
+DEFAULT_LR = 0.1
+DEFAULT_SCHEDULE = "constant"
+SCHEDULES = ("constant", "cosine")
 
 
 @dataclass
@@ -28,25 +45,31 @@ class Inversion:
     images: torch.Tensor     # (N, C, H, W) G(z)
     loss: torch.Tensor       # (N,) final MSE over the known pixels
     start_loss: torch.Tensor  # (N,) MSE of the best of the n_starts prior samples
-    history: torch.Tensor    # (steps + 1, N) loss before every step and at the end
+    history: torch.Tensor    # (steps + 1, N) loss of the iterate before every step and at the end;
+    #                          loss = history.min(0): the best code visited is returned
 
 
 def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
-               steps: int = 300, lr: float = 0.1, stochastic_clipping: bool = False, seed: int = 0,
-               batch_size: int | None = None, progress: bool | None = None) -> Inversion:
+               steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
+               stochastic_clipping: bool = False, seed: int = 0, batch_size: int | None = None,
+               progress: bool | None = None) -> Inversion:
     """Seed 000, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
     on MSE(x, G(z)), z clipped into the cube after each step.  ``stochastic_clipping``
     re-samples out-of-range coordinates instead (Lipton & Tripathi 2017).  ``restarts > 1``
     descends from that many of the best starts and keeps the best end point (an extension:
-    the objective is not convex, and single descents stall in local minima).  ``batch_size``:
-    images descended together (default 64 on a CPU, 1024 on a GPU)."""
+    the objective is not convex, and single descents stall in local minima).  ``lr`` and
+    ``schedule`` ("constant" or "cosine" decay to 0) set Adam's step size; the defaults come
+    from a measured sweep (``make bench``).  ``batch_size``: at most that many images are
+    descended together (default 64 on a CPU, 1024 on a GPU); on a CPU the chunks run side
+    by side, one per core."""
     prior = UniformCube(generator.latent_dim)
     return _invert(generator, x, mask, prior, _clip_to_cube(stochastic_clipping), n_starts,
-                   restarts, steps, lr, seed, batch_size, progress)
+                   restarts, steps, lr, schedule, seed, batch_size, progress)
 
 
 def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
-                   steps: int = 300, lr: float = 0.1, seed: int = 0, batch_size: int | None = None,
+                   steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
+                   seed: int = 0, batch_size: int | None = None,
                    progress: bool | None = None) -> Inversion:
     """Seed 002, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
@@ -59,7 +82,7 @@ def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: i
         z.mul_((radius / norm).clamp(max=1.0))
 
     return _invert(generator, x, mask, StandardGaussian(d), project, n_starts, restarts, steps,
-                   lr, seed, batch_size, progress)
+                   lr, schedule, seed, batch_size, progress)
 
 
 def _clip_to_cube(stochastic: bool):
@@ -73,7 +96,7 @@ def _clip_to_cube(stochastic: bool):
     return clip
 
 
-def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr, seed,
+def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr, schedule, seed,
             batch_size, progress) -> Inversion:
     channels = getattr(generator, "channels", None)
     x = check_images(x, "x", channels=channels)
@@ -86,13 +109,13 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
         raise ValueError(f"steps: expected an integer >= 0, got {steps!r}")
     if not lr > 0:
         raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule: expected one of {SCHEDULES}, got {schedule!r}")
     device = next(generator.parameters()).device
-    # On a CPU, a channels_last copy of G in chunks of 64 images inverts ~2.8x faster than
-    # G as it is in one chunk of 256 (measured on 2 cores; `make bench`).  The caller's G is
-    # left untouched.
-    generator = copy.deepcopy(generator).eval().requires_grad_(False)  # gradients to z only
-    if device.type == "cpu":
-        generator = generator.to(memory_format=torch.channels_last)
+    # A frozen copy (gradients to z only; the caller's G is untouched): for the DCGAN-28
+    # layout, sub-pixel convolutions with BatchNorm folded in (gae_lib.inference), in
+    # channels_last memory on a CPU (measured on 2 cores; `make bench`).
+    generator = frozen_copy(generator)
     batch_size = batch_size or (64 if device.type == "cpu" else 1024)
     x = x.to(device)
     rng = torch.Generator().manual_seed(seed)
@@ -103,24 +126,34 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
     x_k = x.repeat_interleave(k, dim=0)
     mask_k = None if mask is None else mask.repeat_interleave(k, dim=0)
     z0 = starts.reshape(len(x) * k, -1)
-    parts = []
-    rows = max(batch_size // k, 1) * k
+    # Chunks of at most batch_size rows (a multiple of k), enough of them to keep every core
+    # busy; on a CPU they run side by side, one torch thread each (gae_lib.parallel).
+    workers = workers_for(len(x), device)
+    n_chunks = workers * math.ceil(len(x) / (workers * max(batch_size // k, 1)))  # equal shares
+    per_chunk = math.ceil(len(x) / n_chunks)
+    bounds = [(lo, lo + per_chunk * k) for lo in range(0, len(x_k), per_chunk * k)]
     show = progress if progress is not None else len(x_k) * steps >= 200_000
-    bar = tqdm(total=steps * math.ceil(len(x_k) / rows), desc="inverting", disable=not show)
-    for lo in range(0, len(x_k), rows):
-        sl = slice(lo, lo + rows)
-        parts.append(_descend(generator, x_k[sl], None if mask_k is None else mask_k[sl], z0[sl],
-                              constrain, steps, lr, rng, bar))
+    bar = tqdm(total=steps * len(bounds), desc="inverting", disable=not show)
+
+    def descend(number_and_bounds):
+        number, (lo, hi) = number_and_bounds
+        # Its own RNG per chunk (stochastic clipping), so the result does not depend on
+        # which chunk finished first.
+        chunk_rng = torch.Generator().manual_seed(seed * 1_000_003 + number + 1)
+        return _descend(generator, x_k[lo:hi], None if mask_k is None else mask_k[lo:hi],
+                        z0[lo:hi], constrain, steps, lr, schedule, chunk_rng, bar)
+
+    parts = map_chunks(descend, enumerate(bounds), min(workers, len(bounds)))
     bar.close()
     z = torch.cat([p[0] for p in parts]).reshape(len(x), k, -1)
     history = torch.cat([p[1] for p in parts], dim=1).reshape(steps + 1, len(x), k)
-    best = history[-1].argmin(1)
+    best = history.min(0).values.argmin(1)          # the best of the k descents
     z = z[torch.arange(len(x)), best]
     history = history[:, torch.arange(len(x)), best]
     start_loss = start_loss[:, 0]
     with torch.no_grad():
         images = generator(z)
-    return Inversion(z=z, images=images, loss=history[-1].clone(), start_loss=start_loss.cpu(),
+    return Inversion(z=z, images=images, loss=history.min(0).values, start_loss=start_loss.cpu(),
                      history=history)
 
 
@@ -140,23 +173,30 @@ def best_starts(generator, x, mask, candidates, k: int = 1, chunk: int = 500):
     return candidates[index].clone(), value.clamp_min(0)
 
 
-def _descend(generator, x, mask, z, constrain, steps, lr, rng, bar):
+def _descend(generator, x, mask, z, constrain, steps, lr, schedule, rng, bar):
+    """Adam on the per-image MSE from ``z``; returns the best code each image visited and the
+    loss of every iterate."""
     z = z.clone().requires_grad_(True)
+    best_z, best_loss = z.detach().clone(), torch.full((len(z),), math.inf, device=z.device)
     opt = torch.optim.Adam([z], lr=lr)
-    # Cosine decay of the step size: large steps to leave the start's basin, small ones to
-    # settle (a constant rate stalls at MSE ~2e-3 on generated digits).
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(steps, 1))
+    decay = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(steps, 1))
+             if schedule == "cosine" else None)
     history = []
-    for _ in range(steps):
+    for step in range(steps + 1):
         per_image = masked_mse_per_image(x, generator(z), mask)
+        with torch.no_grad():
+            better = per_image < best_loss          # strict: a tie keeps the earlier code
+            best_loss = torch.where(better, per_image, best_loss)
+            best_z = torch.where(better[:, None], z, best_z)
         history.append(per_image.detach().cpu())
+        if step == steps:
+            break
         # Sum, not mean, over images: each image's gradient is independent of the batch.
         (z.grad,) = torch.autograd.grad(per_image.sum(), [z])
         opt.step()
-        schedule.step()
+        if decay is not None:
+            decay.step()
         with torch.no_grad():
             constrain(z, rng)
         bar.update(1)
-    with torch.no_grad():
-        history.append(masked_mse_per_image(x, generator(z), mask).cpu())
-    return z.detach(), torch.stack(history)
+    return best_z, torch.stack(history)

@@ -7,6 +7,22 @@ from gae_lib import data
 
 REPO = Path(__file__).resolve().parents[1]
 
+# chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).
+CHAPTER_SECONDS: dict[str, dict[str, float]] = {}
+
+
+def record_chapter_seconds(chapter: str, what: str, seconds: float) -> None:
+    CHAPTER_SECONDS.setdefault(chapter, {})[what] = seconds
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHAPTER_SECONDS:
+        return
+    terminalreporter.section("what each chapter costs the test run (wall seconds)")
+    for chapter, parts in CHAPTER_SECONDS.items():
+        detail = ", ".join(f"{what} {s:.0f}" for what, s in parts.items())
+        terminalreporter.write_line(f"{chapter}: {sum(parts.values()):.0f} s ({detail})")
+
 
 @pytest.fixture(scope="session")
 def cache() -> Path:
@@ -30,6 +46,7 @@ def executed_chapter(tmp_path_factory, cache):
     import json
     import subprocess
     import sys
+    import time
 
     sys.path.insert(0, str(REPO / "book"))
     from chapters import quick_parameters
@@ -45,9 +62,11 @@ def executed_chapter(tmp_path_factory, cache):
             subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o",
                             str(notebook)], check=True, capture_output=True)
             params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
+            started = time.perf_counter()
             proc = subprocess.run([str(bindir / "papermill"), str(notebook), str(executed),
                                    "--cwd", str(source.parent), *params],
                                   capture_output=True, text=True, timeout=1800)
+            record_chapter_seconds(chapter, "papermill QUICK run", time.perf_counter() - started)
             done[chapter] = (proc, json.loads(executed.read_text()) if executed.exists() else None)
         proc, notebook = done[chapter]
         assert proc.returncode == 0, (f"{chapter} failed under papermill: "
@@ -58,26 +77,61 @@ def executed_chapter(tmp_path_factory, cache):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, cache) -> Path:
-    """The book built once per session with a fresh execution cache (every cell runs), warnings
-    as errors, chapters in QUICK mode (GAE_QUICK=1; full mode is `make book`'s)."""
+def built_site(tmp_path_factory, executed_chapter) -> Path:
+    """The book built once per session, warnings as errors, from an execution cache seeded with
+    the papermill QUICK runs of the chapters (so `make test` executes each chapter twice, not
+    three times: papermill here, nbval later).  Full mode is `make book`'s."""
     import os
     import subprocess
     import sys
+    import time
 
     import yaml
+
+    sys.path.insert(0, str(REPO / "book"))
+    from chapters import toc_chapters
 
     out = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / "jupyter_cache")
     (out / "_config.yml").write_text(yaml.safe_dump(config))
+    for chapter in toc_chapters():
+        seed_execution_cache(out / "jupyter_cache", REPO / f"{chapter}.md", executed_chapter(chapter))
     jb = Path(sys.executable).with_name("jupyter-book")
+    started = time.perf_counter()
     proc = subprocess.run([str(jb), "build", str(REPO), "-W", "--path-output", str(out),
                            "--config", str(out / "_config.yml")], capture_output=True, text=True,
                           timeout=1800, env={**os.environ, "GAE_QUICK": "1"})
+    record_chapter_seconds("(all chapters)", "book build from the seeded cache", time.perf_counter() - started)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "build succeeded" in proc.stdout
     return out / "_build" / "html"
+
+
+def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None:
+    """Store a chapter's papermill-executed notebook in a Jupyter Book execution cache under the
+    key the build computes for ``source`` (myst-nb's reading of the .md: its code cells and
+    their metadata), so the build takes the outputs instead of executing it again.  The cell
+    papermill injected after the parameters cell is dropped: every other code cell lines up."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import MdParserConfig
+
+    reader = create_nb_reader(str(source), MdParserConfig(), NbParserConfig(), source.read_text())
+    notebook = reader.read(source.read_text())
+    ran = [c for c in executed["cells"] if c["cell_type"] == "code"
+           and "injected-parameters" not in c["metadata"].get("tags", [])]
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == ["".join(c["source"]) for c in ran], \
+        f"{source}: the papermill run's code cells do not match the chapter's"
+    for number, (cell, done) in enumerate(zip(code, ran), 1):
+        cell.outputs = nbformat.from_dict(done["outputs"])
+        cell.execution_count = number
+    get_cache(str(cache_path)).cache_notebook_bundle(
+        CacheBundleIn(notebook, str(source), data={"execution_seconds": None}), overwrite=True)
 
 
 def failing_cell(notebook: dict | None) -> str:

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from gae_lib import zoo
+from gae_lib import data, zoo
 from gae_lib.invert import algorithm1, best_starts, projected_adam
 from gae_lib.nets import Generator
 from gae_lib.priors import UniformCube
@@ -13,6 +13,11 @@ from gae_lib.priors import UniformCube
 @pytest.fixture(scope="module")
 def dcgan():
     return zoo.load("dcgan").generator
+
+
+def digits_not_used_by_the_book(n):
+    x, _ = data.tensors("mnist", "test")
+    return x[-n:]
 
 
 @pytest.fixture(scope="module")
@@ -24,31 +29,79 @@ def generated(dcgan):
 
 
 def test_algorithm1_recovers_generated_digits(dcgan, generated):
-    """G(z*) is found again: from the best of 1000 starts (MSE ~0.19), 200 Adam steps bring the
-    median MSE down ~45x.  Measured on two sets of 256 digits (z* seeds 123 and 7, inverter
-    seeds 0 and 1): median 0.0041 / 0.0038, 95th percentile 0.0167 / 0.0150, max 0.057 / 0.114,
-    only 3.5% / 2.3% below 1e-3.  The issue's goal (MSE < 1e-3 for 95%) is not reached: the
-    descent stalls in local minima far from z* (started near z*, it reaches < 1e-3 for all)."""
+    """G(z*) is found again: from the best of 1000 starts (median MSE ~0.19), 100 Adam steps
+    bring the median MSE down ~40x.  Measured on three sets of 128 digits (z* seeds 123, 7,
+    99; inverter seeds 0, 1, 2): median 0.0047 / 0.0042 / 0.0046, 95th percentile 0.023 /
+    0.015 / 0.012, median start/final 36 / 45 / 38.  Only ~2% reach MSE < 1e-3: the descent
+    stops in local minima far from z* (started near z*, it reaches < 1e-3 for all)."""
     x, _ = generated
-    found = algorithm1(dcgan, x, steps=200)
-    assert found.z.shape == (256, 100) and found.images.shape == x.shape
+    x = x[:128]
+    found = algorithm1(dcgan, x, steps=100)
+    assert found.z.shape == (128, 100) and found.images.shape == x.shape
     assert found.z.abs().max() <= 1                               # clipped into the cube
     assert (found.loss < found.start_loss).all()                  # descent improved every start
-    assert found.loss.median() < 0.006
-    assert torch.quantile(found.loss, 0.95) < 0.025
-    assert (found.start_loss / found.loss).median() > 20
-    assert torch.allclose(found.loss, found.history[-1]) and found.history.shape == (201, 256)
+    assert found.loss.median() < 0.007
+    assert torch.quantile(found.loss, 0.95) < 0.035
+    assert (found.start_loss / found.loss).median() > 25
+    assert torch.equal(found.loss, found.history.min(0).values) and found.history.shape == (101, 128)
     assert found.history[0].median() <= found.start_loss.median() + 1e-6
 
 
-def test_a_batch_gives_what_each_image_gives_alone(dcgan, generated):
-    x = generated[0][:4]
+def start_gap(generator, x, n_starts, seed=0):
+    """Relative gap between each image's best and second-best start (the inverter's own)."""
+    candidates = UniformCube(generator.latent_dim).sample(
+        n_starts, generator=torch.Generator().manual_seed(seed))
+    _, loss = best_starts(generator, x, None, candidates, k=2)
+    return (loss[:, 1] - loss[:, 0]) / loss[:, 0]
+
+
+@pytest.mark.parametrize("source", ["real digits", "generated from codes that are not starts"])
+def test_a_batch_gives_what_each_image_gives_alone(dcgan, generated, source):
+    """An image's result does not depend on what else is in its batch: only float round-off
+    separates them, which differs between batch shapes and between CPUs.  Tolerances measured
+    over 24 images (12 real test digits, 12 G(z*)), 1 and 2 threads, and inputs perturbed by
+    1e-6 to stand in for another CPU's round-off (AMD EPYC, 2 cores): max |dz| 1.5e-6 for 23
+    images, 4.9e-4 for one (round-off amplified over the 15 steps); relative loss difference
+    at most 7.3e-5.  Tolerances: 10x those."""
+    x = digits_not_used_by_the_book(4) if source == "real digits" else generated[0][:4]
+    # Precondition: each image's best start is unambiguous, so round-off cannot pick another.
+    assert (start_gap(dcgan, x, 50) > 1e-3).all()
     batch = algorithm1(dcgan, x, steps=15, n_starts=50)
     for i in range(4):
         alone = algorithm1(dcgan, x[i:i + 1], steps=15, n_starts=50)
-        # Only float round-off of batched convolutions separates them (measured < 1e-6 in z, on CPU).
-        assert torch.allclose(alone.z[0], batch.z[i], atol=1e-4)
-        assert math.isclose(alone.loss.item(), batch.loss[i].item(), rel_tol=1e-3, abs_tol=1e-6)
+        assert (alone.z[0] - batch.z[i]).abs().max() < 5e-3
+        assert math.isclose(alone.loss.item(), batch.loss[i].item(), rel_tol=1e-3)
+
+
+def test_an_exact_optimum_among_the_starts_is_kept_alone_and_in_a_batch(dcgan):
+    """Images G(z*) whose z* is one of the inverter's own start samples: the best start is the
+    answer, the gradient there is pure round-off, and Adam (it normalises the gradient) would
+    turn it into full-size steps away from z*.  The inverter keeps the best code it visited,
+    so it returns z* itself, in a batch and alone."""
+    candidates = UniformCube(100).sample(50, generator=torch.Generator().manual_seed(0))
+    z_true = candidates[[3, 17, 29, 41]]
+    with torch.no_grad():
+        x = dcgan(z_true)
+    batch = algorithm1(dcgan, x, steps=15, n_starts=50, seed=0)
+    assert torch.equal(batch.z, z_true)
+    assert (batch.loss < 1e-9).all()
+    for i in range(4):
+        alone = algorithm1(dcgan, x[i:i + 1], steps=15, n_starts=50, seed=0)
+        assert torch.equal(alone.z[0], z_true[i])
+
+
+def test_a_near_exact_optimum_is_not_left(dcgan):
+    """Images 1e-3 per coordinate away from start samples (start MSE ~5e-6): Adam's first
+    step, ~lr in every coordinate whatever the gradient's size, throws the iterate to MSE
+    ~0.2-0.3 (measured), and the inverter still returns the start it was handed."""
+    candidates = UniformCube(100).sample(50, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        x = dcgan((candidates[:4] + 1e-3).clamp(-1, 1))
+    found = algorithm1(dcgan, x, steps=30, n_starts=50, seed=0)
+    assert (found.history[0] < 1e-5).all()
+    assert (found.history[1] > 100 * found.history[0]).all()     # the descent walked away
+    assert torch.equal(found.loss, found.history[0])               # the best visited: the start
+    assert torch.equal(found.z, candidates[:4])
 
 
 def test_masked_inversion_ignores_unknown_pixels(dcgan, generated):

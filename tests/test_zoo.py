@@ -78,76 +78,62 @@ def test_truncated_missing_and_unknown_checkpoints_are_refused(zoo_copy):
         zoo.load("no-such-model", root=root)
 
 
-# Quality targets of the shipped models, checked on the shipped weights.
-def check_classifier(model):
-    x, y = data.tensors("mnist", "test")
-    assert quality.test_accuracy(model.classifier, x, y) >= 0.99
-
-
-def check_dcgan(model):
-    stats = recomputed_metrics(model.info["name"])    # 10,000 samples, from the weights
-    assert stats["mean_max_probability"] >= 0.90, stats
-    assert all(0.05 <= s <= 0.15 for s in stats["class_shares"]), stats
-
-
-def check_ae(model):
-    x, _ = data.tensors("mnist", "test", n=2000)
-    ae_mse = quality.reconstruction_mse(model.encoder, model.generator, x)
-    enn = zoo.load("enn")
-    assert ae_mse < quality.reconstruction_mse(enn.encoder, enn.generator, x)
-
-
-def check_dcgan_stacked(model):
-    coverage = recomputed_metrics(model.info["name"])  # 26,000 samples, from the weights
-    assert coverage["samples"] == 26_000
-    assert coverage["modes_covered"] >= 900, coverage  # seed 000 reports all 1000
-
-
-def check_vae(model):
-    # VAE prior samples read as digits: 0.762 measured on 5,000 samples with seeds 123 and 7
-    # and on 10,000 with seed 0 (0.57 for the earlier pixel_sigma 0.3 model, not digits).
-    stats = recomputed_metrics(model.info["name"])
-    assert stats["mean_max_probability"] >= 0.72, stats
-
-
-QUALITY_CHECKS = {"classifier": check_classifier, "dcgan": check_dcgan, "ae": check_ae,
-                  "dcgan-stacked": check_dcgan_stacked, "vae": check_vae}
-
-
-@pytest.mark.parametrize("name", sorted(set(SHIPPED) & set(QUALITY_CHECKS)))
-def test_shipped_model_meets_its_quality_target(name):
-    with torch.no_grad():
-        QUALITY_CHECKS[name](zoo.load(name))
+# One cheap quality check per shipped model, on the shipped weights: a small sample of what its
+# JSON records, within the sampling noise measured for that sample size (seeds in comments).
+# The full recomputation of every recorded metric (10,000-26,000 samples per model) is
+# `make reproduce`'s (book/reproduce.py --zoo), not `make test`'s.
+N_CHEAP = 1000
 
 
 @functools.cache
-def recomputed_metrics(name: str) -> dict:
-    """The JSON's metrics computed again from the shipped weights (once per session: the
-    quality targets and the reproduction test share them)."""
+def cheap_metrics(name: str) -> dict:
+    """The model's recorded metrics on N_CHEAP images (5,000 Stacked-MNIST samples)."""
     model = zoo.load(name)
+    cfg, nets = model.config, dict(model.items())
+    classifier = zoo.load("classifier")["classifier"]
+    out = {}
     with torch.no_grad():
-        return quality.final_metrics(model.config, dict(model.items()), zoo.load)
+        if cfg.family == "classifier":
+            x, y = data.tensors("mnist", "test", n=2000)
+            return {"test_accuracy": quality.test_accuracy(nets["classifier"], x, y)}
+        if "encoder" in nets:
+            x, _ = data.tensors(cfg.dataset, "test", n=N_CHEAP)
+            out["test_reconstruction_mse"] = quality.reconstruction_mse(nets["encoder"], nets["generator"], x)
+        if cfg.dataset == "stacked-mnist":
+            samples = quality.prior_samples(nets["generator"], cfg.prior, 5000)
+            out.update(quality.stacked_mode_coverage(samples, classifier))
+        elif cfg.family != "encoder-for-gan":
+            samples = quality.prior_samples(nets["generator"], cfg.prior, N_CHEAP)
+            out.update(quality.digit_statistics(samples, classifier))
+    return out
 
 
-def close(recorded, recomputed, key):
-    # float results differ slightly with memory layout and thread count; counts may flip a few
-    tolerance = {"test_accuracy": 5e-4, "mean_max_probability": 1e-3, "class_shares": 2e-3,
-                 "test_reconstruction_mse": 1e-3, "modes_covered": 5,
-                 "kl_to_uniform": 0.02, "samples": 0}[key]
-    if key == "test_reconstruction_mse":
-        tolerance *= recorded  # relative
-    if isinstance(recorded, list):
-        return all(abs(a - b) <= tolerance for a, b in zip(recorded, recomputed))
-    return abs(recorded - recomputed) <= tolerance
+# Largest |small sample - recorded| measured over seeds 0 and 1 of the small sample, times ~3.
+CHEAP_TOLERANCE = {"mean_max_probability": TBD_P, "test_reconstruction_mse": TBD_R}   # relative for MSE
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_recorded_metrics_reproduce_from_the_shipped_weights(name):
-    """Every number in a checkpoint's JSON comes back when computed from its weights."""
+def test_shipped_model_still_measures_what_its_json_records(name):
     model = zoo.load(name)
-    recorded = model.info["metrics"]
+    recorded, small = model.info["metrics"], cheap_metrics(name)
     assert recorded and "classifier_unavailable" not in recorded, recorded
-    recomputed = recomputed_metrics(name)
-    assert recorded.keys() == recomputed.keys()
-    for key in recorded:
-        assert close(recorded[key], recomputed[key], key), (key, recorded[key], recomputed[key])
+    if "test_accuracy" in small:                 # first 2,000 test digits; 99.30% on all 10,000
+        assert small["test_accuracy"] >= 0.99, small
+    if "mean_max_probability" in small:
+        assert abs(small["mean_max_probability"] - recorded["mean_max_probability"]) \
+            <= CHEAP_TOLERANCE["mean_max_probability"], (small, recorded)
+    if "test_reconstruction_mse" in small:
+        assert abs(small["test_reconstruction_mse"] / recorded["test_reconstruction_mse"] - 1) \
+            <= CHEAP_TOLERANCE["test_reconstruction_mse"], (small, recorded)
+    if "modes_covered" in small:                 # 5,000 samples: TBD_M modes (26,000: 971-972)
+        assert small["modes_covered"] >= TBD_MODES, small
+
+
+def test_quality_targets_of_the_shipped_models():
+    """The issue-3 targets, on the cheap samples: a DCGAN whose samples read as digits of
+    every class, a VAE whose samples read as digits, an AE that beats E_NN."""
+    dcgan = cheap_metrics("dcgan")
+    assert dcgan["mean_max_probability"] >= 0.90, dcgan
+    assert all(0.05 <= s <= 0.15 for s in dcgan["class_shares"]), dcgan
+    assert cheap_metrics("vae")["mean_max_probability"] >= 0.72
+    assert cheap_metrics("ae")["test_reconstruction_mse"] < cheap_metrics("enn")["test_reconstruction_mse"]

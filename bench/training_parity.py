@@ -1,0 +1,68 @@
+"""The library's training loop against a plain PyTorch loop on the same networks, side by side.
+
+The plain loop is pytorch/examples' dcgan/main.py reduced to what the DCGAN of seed 000
+does: the same Generator and Discriminator, BCE-with-logits losses, Adam(2e-4, beta1 0.5),
+batch 128, one D step and one G step per batch, data already in memory as a tensor.  It
+runs twice: in contiguous memory (as pytorch/examples does) and in channels_last (as the
+library does).  `make bench` prints images/s of all three; a refactor of the library's loop
+must stay at parity with the plain channels_last loop.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+
+from gae_lib import data
+from gae_lib.config import zoo_config
+from gae_lib.nets import Discriminator, Generator
+from gae_lib.train import train
+
+
+def plain_loop(images: int, channels_last: bool, batch: int = 128) -> float:
+    """Images per second of a plain DCGAN loop over the first ``images`` training digits."""
+    torch.manual_seed(0)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    G, D = Generator().to(memory_format=fmt), Discriminator().to(memory_format=fmt)
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    x_all, _ = data.tensors("mnist", "train", n=images)
+    started = time.perf_counter()
+    for x in x_all.split(batch):
+        x = x.contiguous(memory_format=fmt)
+        z = torch.rand(len(x), 100) * 2 - 1
+        fake = G(z)
+        real_logits, fake_logits = D(x), D(fake.detach())
+        d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+        g_logits = D(fake)
+        g_loss = F.binary_cross_entropy_with_logits(g_logits, torch.ones_like(g_logits))
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        d_loss.item(), g_loss.item()     # the library's loop reads both losses every step
+    return images / (time.perf_counter() - started)
+
+
+def library_loop(images: int) -> float:
+    cfg = zoo_config("dcgan").with_(epochs=1)
+    with tempfile.TemporaryDirectory() as out:
+        info = train(cfg, out, device="cpu", limit=images, progress=False, evaluate=False)
+    return images / info["train_seconds"]
+
+
+def parity(images: int = 1280) -> dict:
+    """images/s of the library's loop and the two plain loops, measured one after another."""
+    plain_contiguous = plain_loop(images, channels_last=False)
+    plain_channels_last = plain_loop(images, channels_last=True)
+    library = library_loop(images)
+    return {"images": images, "library_images_per_s": library,
+            "plain_contiguous_images_per_s": plain_contiguous,
+            "plain_channels_last_images_per_s": plain_channels_last,
+            "library_over_plain_contiguous": library / plain_contiguous,
+            "library_over_plain_channels_last": library / plain_channels_last}
