@@ -6,6 +6,7 @@ import math
 import torch
 
 from . import data
+from .inference import frozen_copy
 from .priors import make_prior
 
 
@@ -30,7 +31,7 @@ def reconstruction_mse(encoder, generator, x: torch.Tensor) -> float:
 def prior_samples(generator, prior_kind: str, n: int, seed: int = 0) -> torch.Tensor:
     prior = make_prior(prior_kind, generator.latent_dim)
     z = prior.sample(n, generator=torch.Generator().manual_seed(seed))
-    return batched(generator, z)
+    return batched(frozen_copy(generator), z)   # the same function, ~2x faster (gae_lib.inference)
 
 
 @torch.no_grad()

@@ -108,8 +108,10 @@ def cheap_metrics(name: str) -> dict:
     return out
 
 
-# Largest |small sample - recorded| measured over seeds 0 and 1 of the small sample, times ~3.
-CHEAP_TOLERANCE = {"mean_max_probability": TBD_P, "test_reconstruction_mse": TBD_R}   # relative for MSE
+# |small sample - recorded|, measured with two disjoint small samples (prior seeds 0 and 1,
+# test images 0-999 and 1000-1999) of every model: at most 0.0154 for the mean max class
+# probability and 5.0% for the reconstruction MSE.  Tolerances: ~3x those.
+CHEAP_TOLERANCE = {"mean_max_probability": 0.045, "test_reconstruction_mse": 0.15}   # relative for MSE
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -117,16 +119,16 @@ def test_shipped_model_still_measures_what_its_json_records(name):
     model = zoo.load(name)
     recorded, small = model.info["metrics"], cheap_metrics(name)
     assert recorded and "classifier_unavailable" not in recorded, recorded
-    if "test_accuracy" in small:                 # first 2,000 test digits; 99.30% on all 10,000
-        assert small["test_accuracy"] >= 0.99, small
+    if "test_accuracy" in small:   # first 2,000 test digits: 99.00%; all 10,000: 99.30%
+        assert small["test_accuracy"] >= 0.985, small
     if "mean_max_probability" in small:
         assert abs(small["mean_max_probability"] - recorded["mean_max_probability"]) \
             <= CHEAP_TOLERANCE["mean_max_probability"], (small, recorded)
     if "test_reconstruction_mse" in small:
         assert abs(small["test_reconstruction_mse"] / recorded["test_reconstruction_mse"] - 1) \
             <= CHEAP_TOLERANCE["test_reconstruction_mse"], (small, recorded)
-    if "modes_covered" in small:                 # 5,000 samples: TBD_M modes (26,000: 971-972)
-        assert small["modes_covered"] >= TBD_MODES, small
+    if "modes_covered" in small:   # 5,000 samples: 790-794 modes (26,000: 971-972)
+        assert small["modes_covered"] >= 750, small
 
 
 def test_quality_targets_of_the_shipped_models():
