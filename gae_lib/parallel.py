@@ -36,11 +36,16 @@ def workers_for(n_chunks: int, device: torch.device) -> int:
     return 1 if device.type != "cpu" else max(1, min(n_chunks, torch.get_num_threads()))
 
 
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
 def map_chunks(fn: Callable[[T], R], chunks: Iterable[T], workers: int) -> list[R]:
     """``[fn(c) for c in chunks]``, computed by ``workers`` threads with one torch thread each
-    (in order; ``workers == 1`` runs them one after another with torch's threads as they are)."""
+    (in order; ``workers == 1`` runs them one after another with torch's threads as they are).
+    The threads are kept between calls: oneDNN caches its compiled kernels per thread."""
     chunks = list(chunks)
     if workers <= 1:
         return [fn(c) for c in chunks]
-    with torch_threads(1), ThreadPoolExecutor(workers) as pool:
+    pool = _POOLS.setdefault(workers, ThreadPoolExecutor(workers, thread_name_prefix="gae_lib"))
+    with torch_threads(1):
         return list(pool.map(fn, chunks))

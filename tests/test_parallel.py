@@ -16,6 +16,7 @@ def test_map_chunks_keeps_order_and_restores_torch_threads():
     out = map_chunks(square, chunks, workers=2)
     assert all(torch.equal(o, c * c) for o, c in zip(out, chunks))
     assert torch.get_num_threads() == before
+    assert set(seen) == {1}                                 # one torch thread per worker
     assert map_chunks(square, chunks, workers=1)[3].tolist() == [9.0] * 3
 
 
