@@ -5,11 +5,12 @@ timings.  Widget, tqdm and timing cells are not marked, so only their errors cou
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, record_chapter_seconds
 
 sys.path.insert(0, str(REPO / "book"))
 from chapters import toc_chapters  # noqa: E402
@@ -26,10 +27,12 @@ def test_chapter_outputs_reproduce_under_nbval(chapter, built_site):
     notebook = executed_notebook(built_site, chapter)
     marked = notebook.read_text().count("NBVAL_CHECK_OUTPUT")
     assert marked >= 1, f"{chapter}: no cell is marked NBVAL_CHECK_OUTPUT"
+    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", str(notebook), "--sanitize-with",
          str(REPO / "book" / "nbval-sanitize.cfg"), "-p", "no:cacheprovider", "-q",
          "--rootdir", str(notebook.parent), "--nbval-current-env"],
         cwd=REPO / "book", capture_output=True, text=True, timeout=1800,
         env={**os.environ, "GAE_QUICK": "1"})
+    record_chapter_seconds(chapter, "nbval re-execution", time.perf_counter() - started)
     assert proc.returncode == 0, f"nbval on {chapter}:\n{proc.stdout[-4000:]}"
