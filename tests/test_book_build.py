@@ -1,5 +1,4 @@
 """The book builds, executed, with warnings as errors, and the intro shows its figures and numbers."""
-import json
 import re
 import sys
 
@@ -29,17 +28,18 @@ def test_site_serves_mathjax_itself(built_site):
 
 
 def test_every_chapter_in_the_toc_was_executed_without_error(built_site):
-    """Nothing silently skipped: each TOC chapter's page was built from an executed notebook
-    (the execution cache holds its papermill run): none of its cells raised, and most of them
-    show outputs (figures, tables, glued values)."""
+    """Nothing silently skipped: each TOC chapter's page shows every code cell of the chapter
+    with outputs (figures, tables, glued values) in most of them, and no error output.  (The
+    build's jupyter_execute/ copies carry no outputs when they come from the execution
+    cache, a myst-nb behaviour; the page is what readers get.)"""
     for chapter in toc_chapters():
-        path = built_site.parent / "jupyter_execute" / f"{chapter}.ipynb"
-        assert path.exists(), f"{chapter}: the build left no executed notebook"
-        code = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
-        assert errors == [], f"{chapter} raised while executing: {errors[0]['evalue']}"
-        assert sum(bool(c["outputs"]) for c in code) >= len(code) // 2, \
-            f"{chapter}: most code cells have no output"
+        html = (built_site / f"{chapter}.html").read_text()
+        cells = re.findall(r'class="cell(?: tag_[^" ]+)* docutils container"', html)
+        outputs = html.count('class="cell_output docutils container"')
+        source = (REPO / f"{chapter}.md").read_text()
+        assert len(cells) == source.count("```{code-cell}"), f"{chapter}: code cells missing"
+        assert outputs >= len(cells) // 2, f"{chapter}: {outputs} of {len(cells)} cells have outputs"
+        assert "output traceback" not in html and "output error" not in html, chapter
 
 
 def test_encodings_chapter_has_its_figures_tables_and_kernel_free_figures(built_site):
