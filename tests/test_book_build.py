@@ -2,7 +2,6 @@
 import re
 import sys
 
-import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "book"))
