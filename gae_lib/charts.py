@@ -1,4 +1,4 @@
-"""Charts of measurements (seed 000 Figs. 6, 8, 10, 12, 13-20).  Each takes numbers and
+"""Charts of measurements (favuzzi2019 Figs. 6, 8, 10, 12, 13-20).  Each takes numbers and
 returns a matplotlib figure; image grids are in ``plots``."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 
 def mode_histograms(sorted_counts: dict, n_modes: int = 1000) -> plt.Figure:
-    """Seed 000 Figs. 6, 8: samples per Stacked-MNIST mode, sorted, against the uniform
+    """favuzzi2019 Figs. 6, 8: samples per Stacked-MNIST mode, sorted, against the uniform
     distribution over ``n_modes`` a perfect model would give."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     for label, counts in sorted_counts.items():
@@ -24,7 +24,7 @@ def mode_histograms(sorted_counts: dict, n_modes: int = 1000) -> plt.Figure:
 
 
 def error_bars(means: dict, errors: dict, ylabel: str = "MSE per image") -> plt.Figure:
-    """Seed 000 Fig. 10: grouped bars ``means[model][dataset]`` with ``errors`` (e.g. 2 SE)."""
+    """favuzzi2019 Fig. 10: grouped bars ``means[model][dataset]`` with ``errors`` (e.g. 2 SE)."""
     models = list(means)
     datasets = list(next(iter(means.values())))
     width = 0.8 / len(datasets)
@@ -40,7 +40,7 @@ def error_bars(means: dict, errors: dict, ylabel: str = "MSE per image") -> plt.
 
 
 def error_histogram(errors, threshold: float, percentile: float = 99) -> plt.Figure:
-    """Seed 000 Fig. 12: the outlier GAN's reconstruction errors on real test digits, with
+    """favuzzi2019 Fig. 12: the outlier GAN's reconstruction errors on real test digits, with
     the threshold above which an image counts as an outlier."""
     fig, ax = plt.subplots(figsize=(6.5, 3.0))
     ax.hist(np.asarray(errors), bins=40, color="#4c72b0")
@@ -62,7 +62,7 @@ def _panels(n: int, size: float = 3.0, cols: int | None = None):
 
 
 def confusion_matrices(matrices: dict) -> plt.Figure:
-    """Seed 000 Figs. 15-17: row-normalised confusion matrices (true class by row)."""
+    """favuzzi2019 Figs. 15-17: row-normalised confusion matrices (true class by row)."""
     fig, axes = _panels(len(matrices), 3.1)
     for ax, (label, cm) in zip(axes, matrices.items()):
         cm = np.asarray(cm, dtype=float)
@@ -74,7 +74,7 @@ def confusion_matrices(matrices: dict) -> plt.Figure:
 
 
 def pca_scatter(points: dict, labels) -> plt.Figure:
-    """Seed 000 Figs. 18-20: each space projected on its first two principal components,
+    """favuzzi2019 Figs. 18-20: each space projected on its first two principal components,
     coloured by digit."""
     fig, axes = _panels(len(points), 3.1)
     labels = np.asarray(labels)
@@ -86,7 +86,7 @@ def pca_scatter(points: dict, labels) -> plt.Figure:
 
 
 def label_map(ax, dmap, title: str, anchors: bool = True):
-    """Seed 000 Figs. 13-14: the classifier's label for G(z) over a latent plane; the anchor
+    """favuzzi2019 Figs. 13-14: the classifier's label for G(z) over a latent plane; the anchor
     codes of a plane through three test digits sit at (0,0), (1,0), (0,1)."""
     extent = [dmap.a[0].item(), dmap.a[-1].item(), dmap.b[0].item(), dmap.b[-1].item()]
     shown = ax.imshow(dmap.labels.numpy(), origin="lower", extent=extent, cmap="tab10",

@@ -1,79 +1,105 @@
-"""Training configurations: configuration is data, written next to the weights as JSON."""
+"""Training configurations: configuration is data, written next to the weights as JSON.
+
+A ``TrainConfig`` holds what every family shares (data, latent space, batches, epochs,
+seed), the architecture of each network (``networks``: role -> ``NetSpec``), one Adam per
+trained network (``optimisers``) and the family's own settings (``objective``, a frozen
+dataclass of ``gae_lib.families.<family>``).  Whatever is left out takes the family's
+default, and the stored config is always complete, so a checkpoint's JSON says exactly
+how it was trained.  The configurations of the shipped models live with their documents
+(``gae_lib.documents``).
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from .nets import NetSpec
+
+
+@dataclass(frozen=True)
+class Adam:
+    """One network's optimiser: Adam(lr, betas)."""
+    lr: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+
+    def __post_init__(self):
+        object.__setattr__(self, "betas", tuple(self.betas))
+        if not self.lr > 0 or len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
+            raise ValueError(f"Adam: expected lr > 0 and two betas in [0, 1), got {self}")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    name: str                      # zoo name, e.g. "dcgan"
-    family: str                    # gan | encoder-for-gan | ae | hybrid | vae | classifier
+    name: str                      # zoo name, DOCUMENT/MODEL, e.g. "favuzzi2019/dcgan"
+    family: str                    # a module of gae_lib.families, e.g. "gan", "vae", "wgan-gp"
     dataset: str = "mnist"
     channels: int = 1
     latent_dim: int = 100
     prior: str = "uniform-cube"
-    encoder_output: str = "tanh"
-    # Adam(2e-4, beta1 0.5), batch 128: the original code's values (the paper's
-    # text says lr 0.002, which diverges with this architecture).
-    lr: float = 2e-4
-    beta1: float = 0.5
     batch_size: int = 128
     epochs: int = 5
-    d_steps_per_g_step: int = 1    # seed 000's text says 4, its code 1 (see zoo notes)
-    frozen_generator: str = ""     # encoder-for-gan: zoo model whose G stays fixed
-    pixel_sigma: float = 0.3       # vae: std of the Gaussian decoder, in [-1, 1] units
     seed: int = 0
+    networks: dict[str, NetSpec] = field(default_factory=dict)   # role -> architecture
+    optimisers: dict[str, Adam] = field(default_factory=dict)    # trained network -> Adam
+    objective: Any = None          # the family's settings (its own frozen dataclass)
+
+    def __post_init__(self):
+        from .families import family_of   # families import this module
+        family = family_of(self)
+        unknown = set(self.networks) - set(family.networks)
+        if unknown:
+            raise ValueError(f"{self.name}: networks {sorted(unknown)} are not part of the "
+                             f"{self.family!r} family (it has {list(family.networks)})")
+        unknown = set(self.optimisers) - set(family.trained)
+        if unknown:
+            raise ValueError(f"{self.name}: optimisers for {sorted(unknown)}, which the "
+                             f"{self.family!r} family does not train ({list(family.trained)})")
+        objective = self.objective if self.objective is not None else family.config()
+        if not isinstance(objective, family.config):
+            raise ValueError(f"{self.name}: objective must be a {family.config.__name__}, "
+                             f"got {type(objective).__name__}")
+        object.__setattr__(self, "networks", {**family.networks, **self.networks})
+        object.__setattr__(self, "optimisers", {**family.optimisers, **self.optimisers})
+        object.__setattr__(self, "objective", objective)
+
+    @property
+    def document(self) -> str:
+        return self.name.split("/", 1)[0]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["networks"] = {k: v.to_dict() for k, v in self.networks.items()}
+        out["optimisers"] = {k: {"lr": v.lr, "betas": list(v.betas)}
+                             for k, v in self.optimisers.items()}
+        out["objective"] = asdict(self.objective)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
+        from .families import family_of
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
-            raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}")
+            raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; expected some of "
+                             f"{sorted(known)}")
+        d = dict(d)
+        family = family_of(d.get("family", ""))
+        d["networks"] = {k: NetSpec(**v) for k, v in d.get("networks", {}).items()}
+        d["optimisers"] = {k: Adam(**v) for k, v in d.get("optimisers", {}).items()}
+        if d.get("objective") is not None:
+            allowed = {f.name for f in fields(family.config)}
+            extra = set(d["objective"]) - allowed
+            if extra:
+                raise ValueError(f"unknown {family.config.__name__} fields {sorted(extra)}; "
+                                 f"expected some of {sorted(allowed)}")
+            d["objective"] = family.config(**d["objective"])
         return cls(**d)
 
     def with_(self, **changes) -> "TrainConfig":
+        """A copy with top-level fields changed; a name of the family's settings (e.g.
+        ``d_steps_per_g_step``) changes ``objective``."""
+        settings = {f.name for f in fields(self.objective)}
+        objective = {k: changes.pop(k) for k in list(changes) if k in settings}
+        if objective:
+            changes["objective"] = replace(self.objective, **objective)
         return replace(self, **changes)
-
-
-# The seed-000 family (seed 000 trains 100 epochs, 50 on Stacked-MNIST; the
-# epochs here are what a 2-core CPU affords, recorded in each checkpoint's JSON).
-ZOO_CONFIGS = {c.name: c for c in [
-    TrainConfig("classifier", "classifier", lr=1e-3, beta1=0.9, epochs=8),
-    TrainConfig("dcgan", "gan", epochs=5),
-    TrainConfig("dcgan-outlier", "gan", epochs=4, seed=1),
-    TrainConfig("enn", "encoder-for-gan", frozen_generator="dcgan", epochs=2),
-    TrainConfig("ae", "ae", epochs=2),
-    TrainConfig("hybrid", "hybrid", epochs=2),
-    TrainConfig("vae", "vae", prior="standard-gaussian", encoder_output="gaussian",
-                pixel_sigma=0.6, epochs=4),
-    TrainConfig("dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=2),
-    TrainConfig("hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=1),
-]}
-
-
-# Why a shipped model was trained as it was; written into its JSON record.
-ZOO_NOTES = {
-    "dcgan": (
-        "D:G = 1:1, as in seed 000's original code. Brief comparison, one epoch each from "
-        "seed 0 (classifier on 10,000 samples): 1:1 gave mean max class probability 0.775 "
-        "and digit shares 1.4%-27.6%; 4:1 (the paper's text) gave 0.767 and 1.7%-33.0%, "
-        "more mode imbalance for fewer G steps. 1:1 shipped."),
-    "dcgan-outlier": "Independently trained second DCGAN (seed 1): the outlier detector for density of encoding.",
-    "vae": (
-        "pixel_sigma 0.6 (decoder std in [-1, 1] units), 4 epochs. With 0.3 and 2 epochs the "
-        "reconstruction term outweighed the KL (KL ~102 nats): test MSE 0.0266 but prior samples "
-        "were not digits (mean max class probability 0.57). 0.6 halves the KL (~39 nats), so the "
-        "posterior fills the prior: samples read as digits (0.76) at a higher test MSE (0.033). "
-        "Wall time includes sharing the 2-core CPU with other jobs."),
-    "enn": "E_NN: encoder trained after the shipped dcgan, whose generator stays frozen (eval mode).",
-}
-
-
-def zoo_config(name: str) -> TrainConfig:
-    if name not in ZOO_CONFIGS:
-        raise ValueError(f"unknown model {name!r}; expected one of {', '.join(ZOO_CONFIGS)}")
-    return ZOO_CONFIGS[name]

@@ -1,14 +1,13 @@
-"""Seed 000's encodings side by side: each model is a generator G with a way to find a code.
+"""Encodings side by side: each model is a generator G with a way to find a code.
 
-    >>> models = encoders.seed000_models(invert_steps=100)
+    >>> models = encoders.line_up({"AE": ("neural", "favuzzi2019/ae"),
+    ...                            "E_GD": ("gradient-descent", "favuzzi2019/dcgan")},
+    ...                           invert=dict(steps=100))
     >>> z = models["E_GD"].encode(x)          # Algorithm 1 on the DCGAN's G
     >>> x_hat = models["AE"].reconstruct(x)   # G(E(x))
 
-``AE``: the convolutional autoencoder; ``E_NN``: the DCGAN's G with a neural encoder
-trained after it; ``E_GD``: the same G inverted by Algorithm 1; ``hybrid``: the
-alternating AE/GAN ("AEGAN" in seed 000) with its own encoder, ``hybrid E_GD`` the
-hybrid's G inverted by Algorithm 1; ``VAE``: the variational autoencoder seed 000
-leaves for future work (codes are posterior means).
+A chapter passes its line-up as data: a label, how codes are found (the checkpoint's
+encoder, inversion of its generator, or none) and the checkpoint.
 """
 from __future__ import annotations
 
@@ -21,9 +20,9 @@ from torch import nn
 from . import zoo
 from .checks import check_images
 from .inference import frozen_copy
-from .invert import algorithm1
+from .invert import inverter_for
 from .priors import make_prior
-from .quality import batched
+from .batching import batched
 
 
 @dataclass
@@ -80,12 +79,17 @@ def neural(label: str, model: nn.ModuleDict, zoo_name: str) -> CodeModel:
                      model.config.prior, zoo_name)
 
 
-def gradient_descent(label: str, generator: nn.Module, zoo_name: str, **invert_kwargs) -> CodeModel:
-    """Algorithm 1 as an encoder; ``invert_kwargs`` go to ``invert.algorithm1``."""
+def gradient_descent(label: str, generator: nn.Module, zoo_name: str,
+                     prior: str = "uniform-cube", **invert_kwargs) -> CodeModel:
+    """Inversion as an encoder, the inverter chosen by G's prior (``invert.inverter_for``:
+    favuzzi2019's Algorithm 1 for the cube, latentspace2020's projected Adam for a
+    Gaussian); ``invert_kwargs`` go to the inverter."""
+    inverter = inverter_for(prior)
+
     def encode(x):
         with torch.enable_grad():
-            return algorithm1(generator, x, **invert_kwargs).z
-    return CodeModel(label, generator, encode, "uniform-cube", zoo_name)
+            return inverter(generator, x, **invert_kwargs).z
+    return CodeModel(label, generator, encode, prior, zoo_name)
 
 
 def generator_only(label: str, model: nn.ModuleDict, zoo_name: str) -> CodeModel:
@@ -95,29 +99,36 @@ def generator_only(label: str, model: nn.ModuleDict, zoo_name: str) -> CodeModel
     return CodeModel(label, model["generator"], no_encoder, model.config.prior, zoo_name)
 
 
-SEED000_LABELS = ("AE", "E_NN", "E_GD", "hybrid", "hybrid E_GD", "VAE")
+ENCODINGS = ("neural", "gradient-descent", "generator-only")
 
 
-def seed000_models(invert_steps: int = 100, n_starts: int = 1000, seed: int = 0,
-                   labels=SEED000_LABELS, root=None, device: str = "cpu") -> dict[str, CodeModel]:
-    """The encodings the chapter compares, from the shipped (hash-checked) checkpoints."""
-    unknown = set(labels) - set(SEED000_LABELS)
-    if unknown:
-        raise ValueError(f"labels: expected some of {SEED000_LABELS}, got {sorted(unknown)}")
+def line_up(spec: dict[str, tuple[str, str]], *, invert: dict | None = None, root=None,
+            device: str = "cpu") -> dict[str, CodeModel]:
+    """The models a chapter compares, from the shipped (hash-checked) checkpoints.
+
+    ``spec`` maps a label to (encoding, zoo name): ``neural`` (the checkpoint's encoder),
+    ``gradient-descent`` (its generator inverted; ``invert`` holds the inverter's keyword
+    arguments, e.g. steps, n_starts, seed) or ``generator-only`` (sampling only), e.g.
+    ``{"AE": ("neural", "favuzzi2019/ae"), "E_GD": ("gradient-descent", "favuzzi2019/dcgan")}``.
+    Each checkpoint is read once, however many labels use it."""
     loaded = {}
 
-    def load(name):  # each checkpoint read (and hash-checked) once, and only if a label needs it
+    def load(name):
         if name not in loaded:
             loaded[name] = zoo.load(name, root, device)
         return loaded[name]
 
-    gd = dict(steps=invert_steps, n_starts=n_starts, seed=seed)
-    made = {
-        "AE": lambda: neural("AE", load("ae"), "ae"),
-        "E_NN": lambda: neural("E_NN", load("enn"), "dcgan"),
-        "E_GD": lambda: gradient_descent("E_GD", load("enn")["generator"], "dcgan", **gd),
-        "hybrid": lambda: neural("hybrid", load("hybrid"), "hybrid"),
-        "hybrid E_GD": lambda: gradient_descent("hybrid E_GD", load("hybrid")["generator"], "hybrid", **gd),
-        "VAE": lambda: neural("VAE", load("vae"), "vae"),
-    }
-    return {label: made[label]() for label in labels}
+    models = {}
+    for label, entry in spec.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] in ENCODINGS):
+            raise ValueError(f"{label}: expected (encoding, zoo name) with encoding one of "
+                             f"{ENCODINGS}, got {entry!r}")
+        encoding, name = entry
+        if encoding == "neural":
+            models[label] = neural(label, load(name), name)
+        elif encoding == "gradient-descent":
+            models[label] = gradient_descent(label, load(name)["generator"], name,
+                                             load(name).config.prior, **(invert or {}))
+        else:
+            models[label] = generator_only(label, load(name), name)
+    return models

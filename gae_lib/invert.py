@@ -1,10 +1,11 @@
-"""Find z with G(z) close to x: seed 000's Algorithm 1 (E_GD) and seed 002's projected Adam.
+"""Find z with G(z) close to x: favuzzi2019's Algorithm 1 (E_GD) and latentspace2020's
+projected Adam; ``complete`` fills in hidden pixels by masked inversion or an encoder.
 
 Both minimise the per-image MSE(x, G(z)) over the known pixels (mask 1 = known,
-seed 000 Fig. 4) by Adam in Z, starting from the best of ``n_starts`` prior
+favuzzi2019 Fig. 4) by Adam in Z, starting from the best of ``n_starts`` prior
 samples, and pull z back into the prior's support after every step: clipping
 into the cube for Algorithm 1, projection onto the ball ||z||^2 <= d + 3 sqrt(2d)
-for a Gaussian prior (seed 002, eq. 5).  Images are independent of each other:
+for a Gaussian prior (latentspace2020, eq. 5).  Images are independent of each other:
 the loss is a sum over images and Adam works coordinate-wise, so a batch gives
 the same z as inverting each image alone, up to float round-off (tested).
 
@@ -26,6 +27,7 @@ from .checks import check_images, check_mask, check_positive_int
 from .inference import frozen_copy
 from .parallel import map_chunks, workers_for
 from .losses import masked_mse_per_image
+from .masks import with_unknown_grey
 from .priors import StandardGaussian, UniformCube
 
 
@@ -53,7 +55,7 @@ def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int =
                steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
                stochastic_clipping: bool = False, seed: int = 0, batch_size: int | None = None,
                progress: bool | None = None) -> Inversion:
-    """Seed 000, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
+    """favuzzi2019, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
     on MSE(x, G(z)), z clipped into the cube after each step.  ``stochastic_clipping``
     re-samples out-of-range coordinates instead (Lipton & Tripathi 2017).  ``restarts > 1``
     descends from that many of the best starts and keeps the best end point (an extension:
@@ -71,7 +73,7 @@ def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: i
                    steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
                    seed: int = 0, batch_size: int | None = None,
                    progress: bool | None = None) -> Inversion:
-    """Seed 002, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
+    """latentspace2020, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
     Starts from the best of ``n_starts`` Gaussian samples (``n_starts=1``: one random start)."""
     d = generator.latent_dim
@@ -200,3 +202,36 @@ def _descend(generator, x, mask, z, constrain, steps, lr, schedule, rng, bar):
             constrain(z, rng)
         bar.update(1)
     return best_z, torch.stack(history)
+
+
+INVERTERS = {"uniform-cube": algorithm1, "standard-gaussian": projected_adam}
+
+
+def inverter_for(prior: str):
+    """The inverter for a generator trained with ``prior``: Algorithm 1 (clipping into the
+    cube) or projected Adam (the norm ball of a Gaussian)."""
+    if prior not in INVERTERS:
+        raise ValueError(f"prior: expected one of {tuple(INVERTERS)}, got {prior!r}")
+    return INVERTERS[prior]
+
+
+MASKED_INVERSION = "masked Algorithm 1"
+
+
+@torch.no_grad()
+def complete(method: str, models: dict, x: torch.Tensor, mask: torch.Tensor, steps: int = 100,
+             n_starts: int = 1000, seed: int = 0, inverted: str = "E_GD") -> torch.Tensor:
+    """Images with their hidden pixels (mask 0) filled in (favuzzi2019 Fig. 4).
+    ``"masked Algorithm 1"``: G(z*) with z* fitted to the known pixels by inverting the
+    generator of ``models[inverted]`` (the inverter its prior calls for); any other method
+    names a model in ``models`` whose encoder sees the corrupted image (hidden pixels grey)
+    and decodes it."""
+    if method == MASKED_INVERSION:
+        model = models[inverted]
+        with torch.enable_grad():
+            return inverter_for(model.prior)(model.generator, x, mask, steps=steps,
+                                             n_starts=n_starts, seed=seed).images
+    if method not in models:
+        raise ValueError(f"method: expected {MASKED_INVERSION!r} or one of {list(models)}, "
+                         f"got {method!r}")
+    return models[method].reconstruct(with_unknown_grey(x, mask))

@@ -1,4 +1,4 @@
-"""Masks for image completion (seed 000 Fig. 4): 1 = known pixel, 0 = hidden."""
+"""Masks for image completion (favuzzi2019 Fig. 4): 1 = known pixel, 0 = hidden."""
 from __future__ import annotations
 
 import torch
@@ -38,3 +38,8 @@ def hidden_mse(x: torch.Tensor, completed: torch.Tensor, mask: torch.Tensor) -> 
     """Per-image MSE on the hidden pixels only (what a completion has to invent)."""
     hidden = 1 - mask
     return ((completed - x).pow(2) * hidden).flatten(1).sum(1) / hidden.flatten(1).sum(1).clamp_min(1)
+
+
+def with_unknown_grey(images: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Corrupted input (and its display): unknown pixels (mask 0) mid-grey."""
+    return images * mask  # 0 is mid-grey in [-1, 1]

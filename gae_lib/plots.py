@@ -6,6 +6,8 @@ import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from torchvision.utils import make_grid
 
+from .masks import with_unknown_grey  # noqa: F401  (re-exported: plots.with_unknown_grey)
+
 
 def image_grid(images: torch.Tensor, nrow: int = 8) -> torch.Tensor:
     """N x C x H x W in [-1, 1] -> H' x W' x C array in [0, 1] for ``imshow``."""
@@ -38,11 +40,6 @@ def image_rows(rows: dict[str, torch.Tensor], scale: float = 0.55) -> plt.Figure
     return fig
 
 
-def with_unknown_grey(images: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Corrupted input for display: unknown pixels (mask 0) drawn mid-grey."""
-    return images * mask  # 0 is mid-grey in [-1, 1]
-
-
 def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int = 3) -> plt.Figure:
     """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``, ``cols`` a row."""
     rows = -(-len(samples) // cols)
@@ -56,7 +53,7 @@ def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int =
 
 
 def shared_generator_diagram() -> plt.Figure:
-    """Seed 000, Figure 1: the decoder of an AE and the generator of a GAN are the same kind of map G: Z -> X."""
+    """favuzzi2019, Figure 1: the decoder of an AE and the generator of a GAN are the same kind of map G: Z -> X."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.set_xlim(0, 10), ax.set_ylim(0, 4.2), ax.axis("off")
 

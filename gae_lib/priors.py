@@ -9,7 +9,7 @@ import torch
 
 @dataclass(frozen=True)
 class UniformCube:
-    """U[-1, 1]^dim, seed 000's prior; codes of tanh encoders live in the same cube."""
+    """U[-1, 1]^dim, favuzzi2019's prior; codes of tanh encoders live in the same cube."""
     dim: int = 100
     kind: str = "uniform-cube"
 

@@ -16,11 +16,10 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from . import __version__, data, zoo
-from .config import ZOO_NOTES, TrainConfig
+from . import __version__, data, documents, zoo
+from .config import TrainConfig
 from .data.sources import REPO_ROOT
 from .families import family_of
-from .quality import final_metrics
 
 STATE = "state.safetensors"
 STATE_META = "state.json"
@@ -45,17 +44,14 @@ def git_commit() -> str:
 
 
 def build(cfg: TrainConfig, device: torch.device):
+    """The family, its networks (frozen ones from the zoo) and one Adam per trained network
+    with that network's lr and betas from ``cfg.optimisers``."""
     family = family_of(cfg)
     torch.manual_seed(cfg.seed)
-    nets = family.build(cfg)
-    if cfg.frozen_generator:  # E_NN: G comes from the zoo and never changes
-        nets["generator"] = zoo.load(cfg.frozen_generator)["generator"]
-        nets["generator"].requires_grad_(False)
+    nets = family.build(cfg, load=zoo.load)
     # channels_last runs these convolutions about 1.5x faster on CPU.
     nets = {k: v.to(device, memory_format=torch.channels_last) for k, v in nets.items()}
-    opts = {k: torch.optim.Adam(nets[k].parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-            for k in family.trained}
-    return family, nets, opts
+    return family, nets, family.make_optimisers(cfg, nets)
 
 
 def save_state(out: Path, nets, opts, epoch: int, history: list, cfg: TrainConfig) -> None:
@@ -143,17 +139,16 @@ def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool 
         save_state(out, nets, opts, epoch + 1, history, cfg)
     for net in nets.values():
         net.eval()
-    trained = {k: nets[k].to("cpu", memory_format=torch.contiguous_format) for k in family.trained}
+    nets = {k: v.to("cpu", memory_format=torch.contiguous_format) for k, v in nets.items()}
+    trained = {k: nets[k] for k in family.trained}
     info = {
         "name": cfg.name, "config": cfg.to_dict(), "networks": list(family.trained),
         "epochs": len(history), "images_per_epoch": len(train_set), "device": str(dev),
         "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or platform.machine(),
         "train_seconds": round(sum(h["seconds"] for h in history), 1),
         "library_version": __version__, "git_commit": git_commit(), "torch": torch.__version__,
-        "history": history, "notes": ZOO_NOTES.get(cfg.name, ""),
-        "metrics": final_metrics(cfg, {**trained, **({"generator": nets["generator"].cpu()}
-                                                    if "generator" in nets else {})}, zoo.load)
-                   if evaluate else {},
+        "history": history, "notes": documents.notes(cfg.name),
+        "metrics": family.evaluate(cfg, nets, zoo.load) if evaluate else {},
     }
     zoo.save(cfg.name, trained, info, out)
     if ship:

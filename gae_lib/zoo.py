@@ -1,14 +1,16 @@
 """The model zoo: trained networks as safetensors + JSON, every file sha256-checked.
 
     >>> from gae_lib import zoo
-    >>> dcgan = zoo.load("dcgan")            # nn.ModuleDict in eval mode
+    >>> dcgan = zoo.load("favuzzi2019/dcgan")   # nn.ModuleDict in eval mode
     >>> images = dcgan.generator(z)
     >>> dcgan.info["epochs"], dcgan.config.seed
 
-A checkpoint NAME is ``NAME.safetensors`` (the trained networks, keys
-``<network>.<parameter>``) and ``NAME.json`` (its TrainConfig, how it was
-trained, final metrics), listed with their sha256 in ``manifest.json``.  No
-pickle is read anywhere: safetensors and JSON only.
+Checkpoints are named DOCUMENT/MODEL, DOCUMENT a bibliography key of the book
+(``book/references.bib``; ``book`` for the book's own classifier).  A checkpoint is
+``DOCUMENT/MODEL.safetensors`` (the trained networks, keys ``<network>.<parameter>``) and
+``DOCUMENT/MODEL.json`` (its TrainConfig, how and why it was trained, final metrics),
+listed with their sha256 in ``manifest.json``.  No pickle is read anywhere: safetensors
+and JSON only.
 """
 from __future__ import annotations
 
@@ -26,6 +28,12 @@ from .families import family_of
 CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
 MANIFEST = "manifest.json"
 
+# The names the first chapter's models had before the zoo was split by document.
+RENAMED = {"classifier": "book/classifier",
+           **{old: f"favuzzi2019/{old}" for old in (
+               "dcgan", "dcgan-outlier", "enn", "ae", "hybrid", "vae", "dcgan-stacked",
+               "hybrid-stacked")}}
+
 
 class CheckpointError(RuntimeError):
     """A checkpoint file is missing, damaged or not what its manifest says."""
@@ -41,21 +49,39 @@ def read_manifest(root: Path) -> dict[str, str]:
 
 
 def available(root: Path | None = None) -> list[str]:
-    """Names of the checkpoints listed in the manifest."""
+    """Names (DOCUMENT/MODEL) of the checkpoints listed in the manifest."""
     files = read_manifest(Path(root) if root else CHECKPOINTS)
     return sorted(f[: -len(".json")] for f in files if f.endswith(".json"))
 
 
+def by_document(root: Path | None = None) -> dict[str, list[str]]:
+    """The shipped checkpoints grouped by document key."""
+    groups: dict[str, list[str]] = {}
+    for name in available(root):
+        groups.setdefault(name.split("/", 1)[0], []).append(name)
+    return groups
+
+
+def check_name(name: str) -> str:
+    if name in RENAMED:
+        raise CheckpointError(f"the model {name!r} is now {RENAMED[name]!r}: checkpoints are named "
+                              f"DOCUMENT/MODEL; load {RENAMED[name]!r}")
+    if not isinstance(name, str) or name.count("/") != 1:
+        raise CheckpointError(f"{name!r}: expected a name DOCUMENT/MODEL, e.g. 'favuzzi2019/dcgan'")
+    return name
+
+
 def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path) -> list[Path]:
     """Write NAME.safetensors + NAME.json into ``root`` and record their sha256."""
-    root.mkdir(parents=True, exist_ok=True)
+    check_name(name)
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
     tensors = {f"{net}.{key}": value.detach().cpu().contiguous()
                for net, module in nets.items() for key, value in module.state_dict().items()}
     weights, meta = root / f"{name}.safetensors", root / f"{name}.json"
     save_file(tensors, str(weights))
     meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     manifest = read_manifest(root)
-    manifest.update({weights.name: sha256(weights), meta.name: sha256(meta)})
+    manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return [weights, meta]
 
@@ -82,19 +108,19 @@ def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.M
     """The trained networks of ``name`` (hash-verified) as an nn.ModuleDict in eval mode.
 
     ``.info`` holds the JSON record, ``.config`` the TrainConfig.  An encoder
-    trained for a frozen GAN generator comes with that generator.
+    trained for a frozen GAN generator comes with that generator.  An old name (before
+    the zoo was split by document) fails with a message naming the new one.
     """
     root = Path(root) if root else CHECKPOINTS
-    info = json.loads(verified_file(root, f"{name}.json", name).read_text())
+    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
     cfg = TrainConfig.from_dict(info["config"])
-    nets = family_of(cfg).build(cfg)
+    # Networks the family takes from another zoo model (E_NN's frozen G) come from there.
+    nets = family_of(cfg).build(cfg, load=lambda other: load(other, root, device))
     state = load_file(str(verified_file(root, f"{name}.safetensors", name)))
     for net_name in info["networks"]:
         prefix = f"{net_name}."
         part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
         nets[net_name].load_state_dict(part, strict=True)
-    if cfg.frozen_generator:
-        nets["generator"] = load(cfg.frozen_generator, root, device)["generator"]
     model = nn.ModuleDict(nets).to(device).eval()
     model.info, model.config = info, cfg
     return model

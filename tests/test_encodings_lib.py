@@ -36,7 +36,7 @@ def test_ae_reconstructs_test_digits_better_than_e_nn(digits):
 def test_unknown_label_and_a_generator_without_encoder_are_refused(digits):
     with pytest.raises(ValueError, match="expected some of"):
         encoders.seed000_models(labels=("GAN",))
-    g = encoders.generator_only("DCGAN", zoo.load("dcgan"), "dcgan")
+    g = encoders.generator_only("DCGAN", zoo.load("favuzzi2019/dcgan"), "dcgan")
     with pytest.raises(ValueError, match="has no encoder"):
         g.encode(digits)
 

@@ -21,7 +21,7 @@ def random_generator(latent_dim: int, channels: int) -> Generator:
 
 
 def test_fast_copy_of_the_shipped_dcgan_decodes_what_it_decodes():
-    g = zoo.load("dcgan").generator
+    g = zoo.load("favuzzi2019/dcgan").generator
     fast = frozen_copy(g)
     assert isinstance(fast, FastGenerator) and fast.latent_dim == 100
     z = torch.rand(64, 100, generator=torch.Generator().manual_seed(0)) * 2 - 1

@@ -1,4 +1,4 @@
-"""Facts about the inverters (seed 000 Algorithm 1, seed 002 eq. 5)."""
+"""Facts about the inverters (favuzzi2019 Algorithm 1, latentspace2020 eq. 5)."""
 import math
 
 import pytest
@@ -12,7 +12,7 @@ from gae_lib.priors import UniformCube
 
 @pytest.fixture(scope="module")
 def dcgan():
-    return zoo.load("dcgan").generator
+    return zoo.load("favuzzi2019/dcgan").generator
 
 
 def digits_not_used_by_the_book(n):

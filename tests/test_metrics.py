@@ -15,7 +15,7 @@ from gae_lib.priors import UniformCube
 
 @pytest.fixture(scope="module")
 def classifier():
-    return zoo.load("classifier").classifier
+    return zoo.load("book/classifier").classifier
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ class ConstantGenerator(torch.nn.Module):
 
 
 def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mnist_test):
-    detector = zoo.load("dcgan-outlier").generator
+    detector = zoo.load("favuzzi2019/dcgan-outlier").generator
     settings = {"steps": 60, "n_starts": 300, "lr": 0.3}
     threshold, errors = metrics.outlier_threshold(detector, mnist_test[0][:64], **settings)
     assert errors.shape == (64,) and threshold == pytest.approx(np.percentile(errors.numpy(), 99))
@@ -70,7 +70,7 @@ def test_binomial_interval_is_clopper_pearson(k, n):
 
 
 def test_zero_hits_in_200000_bound_the_density_below_2e_5():
-    # what seed 000's "AE: no legit sample in 200 000" can claim at 95%
+    # what favuzzi2019's "AE: no legit sample in 200 000" can claim at 95%
     assert metrics.binomial_interval(0, 200_000)[1] == pytest.approx(1 - 0.025 ** (1 / 200_000))
 
 
@@ -156,7 +156,7 @@ def test_clustering_accuracy_is_the_best_matching():
 
 
 def test_decision_border_map_labels_what_the_classifier_sees(classifier):
-    g = zoo.load("dcgan").generator
+    g = zoo.load("favuzzi2019/dcgan").generator
     origin, u, v = (UniformCube(100).sample(3, generator=torch.Generator().manual_seed(2)) * 0.5)
     dmap = metrics.decision_border_map(g, classifier, origin, u, v, extent=1.0, resolution=9)
     assert dmap.labels.shape == (9, 9) and dmap.images.shape == (81, 1, 28, 28)

@@ -24,7 +24,7 @@ def neural(models):
 
 @pytest.fixture(scope="module")
 def classifier(cache):
-    return zoo.load("classifier")["classifier"]
+    return zoo.load("book/classifier")["classifier"]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The shipped zoo: every file hash-checked, damage refused with a clear message, quality kept."""
 import functools
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -8,19 +9,44 @@ import pytest
 import torch
 
 from gae_lib import data, quality, zoo
-from gae_lib.config import ZOO_CONFIGS
+from gae_lib import documents
 
 SHIPPED = zoo.available()
 
 
 def test_manifest_lists_every_shipped_file_and_nothing_else():
-    files = {p.name for p in zoo.CHECKPOINTS.iterdir() if p.name != zoo.MANIFEST}
+    files = {p.relative_to(zoo.CHECKPOINTS).as_posix() for p in zoo.CHECKPOINTS.rglob("*")
+             if p.is_file() and p.name != zoo.MANIFEST}
     assert files == set(zoo.read_manifest(zoo.CHECKPOINTS))
-    assert set(SHIPPED) <= set(ZOO_CONFIGS)
+    assert set(SHIPPED) <= set(documents.configs())
+
+
+def test_every_checkpoint_is_named_by_a_document_of_the_bibliography():
+    bib = (zoo.CHECKPOINTS.parents[1] / "book" / "references.bib").read_text()
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib)) | {"book"}
+    assert set(zoo.by_document()) <= keys, zoo.by_document()
+    assert set(documents.DOCUMENTS) <= keys
+
+
+def test_an_old_name_says_the_new_one():
+    with pytest.raises(zoo.CheckpointError, match="'dcgan' is now 'favuzzi2019/dcgan'"):
+        zoo.load("dcgan")
+    with pytest.raises(zoo.CheckpointError, match="DOCUMENT/MODEL"):
+        zoo.load("no-such-model")
+
+
+def test_the_renamed_checkpoints_kept_their_weights():
+    """The move to DOCUMENT/MODEL names changed the JSON only: the weights' sha256 are the
+    ones the old names had (commit 3ea7b56's manifest)."""
+    manifest = zoo.read_manifest(zoo.CHECKPOINTS)
+    assert manifest["favuzzi2019/dcgan.safetensors"] == (
+        "12fbf730204f8f832229614fd4449e707c9867b81f2c14a61e785277508c98b9")
+    for old, new in zoo.RENAMED.items():
+        assert zoo.load(new).info["renamed_from"] == old
 
 
 def test_shipped_files_fit_the_size_budget():
-    total = sum(p.stat().st_size for p in zoo.CHECKPOINTS.iterdir())
+    total = sum(p.stat().st_size for p in zoo.CHECKPOINTS.rglob("*") if p.is_file())
     assert total <= 60 * 2**20, f"{total / 2**20:.1f} MB shipped; the budget is 60 MB"
 
 
@@ -44,8 +70,9 @@ def test_shipped_model_loads_in_eval_mode_with_its_record(name):
 @pytest.fixture
 def zoo_copy(tmp_path):
     name = SHIPPED[0]
+    (tmp_path / name).parent.mkdir(parents=True)
     for suffix in (".json", ".safetensors"):
-        shutil.copy(zoo.CHECKPOINTS / f"{name}{suffix}", tmp_path)
+        shutil.copy(zoo.CHECKPOINTS / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
     manifest = zoo.read_manifest(zoo.CHECKPOINTS)
     (tmp_path / zoo.MANIFEST).write_text(json.dumps(
         {k: v for k, v in manifest.items() if k.startswith(name + ".")}))
@@ -75,7 +102,7 @@ def test_truncated_missing_and_unknown_checkpoints_are_refused(zoo_copy):
     with pytest.raises(zoo.CheckpointError, match="file is missing"):
         zoo.load(name, root=root)
     with pytest.raises(zoo.CheckpointError, match="not listed"):
-        zoo.load("no-such-model", root=root)
+        zoo.load("favuzzi2019/no-such-model", root=root)
 
 
 # One cheap quality check per shipped model, on the shipped weights: a small sample of what its
@@ -90,7 +117,7 @@ def cheap_metrics(name: str) -> dict:
     """The model's recorded metrics on N_CHEAP images (5,000 Stacked-MNIST samples)."""
     model = zoo.load(name)
     cfg, nets = model.config, dict(model.items())
-    classifier = zoo.load("classifier")["classifier"]
+    classifier = zoo.load("book/classifier")["classifier"]
     out = {}
     with torch.no_grad():
         if cfg.family == "classifier":
@@ -134,8 +161,8 @@ def test_shipped_model_still_measures_what_its_json_records(name):
 def test_quality_targets_of_the_shipped_models():
     """The issue-3 targets, on the cheap samples: a DCGAN whose samples read as digits of
     every class, a VAE whose samples read as digits, an AE that beats E_NN."""
-    dcgan = cheap_metrics("dcgan")
+    dcgan = cheap_metrics("favuzzi2019/dcgan")
     assert dcgan["mean_max_probability"] >= 0.90, dcgan
     assert all(0.05 <= s <= 0.15 for s in dcgan["class_shares"]), dcgan
-    assert cheap_metrics("vae")["mean_max_probability"] >= 0.72
-    assert cheap_metrics("ae")["test_reconstruction_mse"] < cheap_metrics("enn")["test_reconstruction_mse"]
+    assert cheap_metrics("favuzzi2019/vae")["mean_max_probability"] >= 0.72
+    assert cheap_metrics("favuzzi2019/ae")["test_reconstruction_mse"] < cheap_metrics("favuzzi2019/enn")["test_reconstruction_mse"]

@@ -1,6 +1,6 @@
 """Handwritten-looking letters: EMNIST when present, else rendered from fonts.
 
-Seed 000 encodes EMNIST letters to test how well each model compresses data it
+favuzzi2019 encodes EMNIST letters to test how well each model compresses data it
 was not trained on.  No EMNIST source is reachable offline, so the fallback
 renders a-z (upper and lower case in one class, as EMNIST 'letters' merges
 them) from Debian's handwriting fonts with random affine and stroke jitter,

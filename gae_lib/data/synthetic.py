@@ -1,4 +1,4 @@
-"""Images that are not digits, for the out-of-distribution experiments (seed 000, Fig. 9)."""
+"""Images that are not digits, for the out-of-distribution experiments (favuzzi2019, Fig. 9)."""
 from __future__ import annotations
 
 import torch

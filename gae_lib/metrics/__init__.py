@@ -2,6 +2,8 @@
 from .reconstruction import reconstruction_error
 from .density import binomial_interval, density_of_encoding, outlier_threshold
 from .modes import mode_coverage
+from .samples import (digit_statistics, reconstruction_mse, stacked_mode_coverage,
+                      test_accuracy)
 from .separability import (LinearSeparability, cross_validated_separability,
                            linear_separability, pca_2d)
 from .frechet import FrechetResult, classifier_features, frechet_distance, frechet_with_floor
@@ -13,7 +15,8 @@ from .surfaces import (DecisionMap, decision_border_map, latent_plane, loss_surf
 
 __all__ = [
     "reconstruction_error", "binomial_interval", "density_of_encoding", "outlier_threshold",
-    "mode_coverage", "LinearSeparability", "linear_separability", "cross_validated_separability",
+    "mode_coverage", "digit_statistics", "reconstruction_mse", "stacked_mode_coverage",
+    "test_accuracy", "LinearSeparability", "linear_separability", "cross_validated_separability",
     "pca_2d", "FrechetResult",
     "classifier_features", "frechet_distance", "frechet_with_floor", "ParzenResult",
     "parzen_log_likelihood", "clustering_accuracy", "path_leaves_class", "DecisionMap", "decision_border_map",

@@ -1,4 +1,4 @@
-"""Unsupervised clustering accuracy (seed 004, AAE sec. on clustering): the best one-to-one
+"""Unsupervised clustering accuracy (makhzani2016, AAE sec. on clustering): the best one-to-one
 matching of clusters to classes (Hungarian algorithm), then plain accuracy."""
 from __future__ import annotations
 

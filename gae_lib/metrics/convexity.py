@@ -1,4 +1,4 @@
-"""Are the codes of one digit a convex set?  Seed 000 reads its decision-border planes
+"""Are the codes of one digit a convex set?  favuzzi2019 reads its decision-border planes
 (Figs. 13-14) as "entangled and non-convex": the straight line between two codes of the
 same digit can decode to another digit.  This counts how often that happens."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from ..checks import check_codes, check_labels, check_positive_int
-from ..quality import batched
+from ..batching import batched
 
 
 @torch.no_grad()

@@ -1,4 +1,4 @@
-"""Density of encoding (seed 000, sec. 4, eq. 3): the share of decoded prior samples that an
+"""Density of encoding (favuzzi2019, sec. 4, eq. 3): the share of decoded prior samples that an
 independently trained GAN (the outlier detector) can reproduce as well as it reproduces 99%
 of the real test digits."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ def detector_errors(detector, images, **invert_kwargs) -> torch.Tensor:
 
 def outlier_threshold(detector, test_images, percentile: float = 99.0, **invert_kwargs):
     """(threshold, errors): the ``percentile`` of the detector's L1 errors on real test images
-    (seed 000 Fig. 12: 99%, so that Algorithm 1's rare failures do not set the bar)."""
+    (favuzzi2019 Fig. 12: 99%, so that Algorithm 1's rare failures do not set the bar)."""
     if not 0 < percentile <= 100:
         raise ValueError(f"percentile: expected a value in (0, 100], got {percentile!r}")
     errors = detector_errors(detector, test_images, **invert_kwargs)
@@ -53,7 +53,7 @@ class DensityOfEncoding:
 
 
 def density_of_encoding(samples, detector, threshold: float, **invert_kwargs) -> DensityOfEncoding:
-    """Seed 000 eq. 3 for decoded prior samples G(z), z ~ P_Z: a sample is legit (a
+    """favuzzi2019 eq. 3 for decoded prior samples G(z), z ~ P_Z: a sample is legit (a
     non-outlier) when the detector GAN reproduces it with L1 error <= ``threshold``."""
     if not np.isfinite(threshold) or threshold < 0:
         raise ValueError(f"threshold: expected a finite L1 error >= 0, got {threshold!r}")

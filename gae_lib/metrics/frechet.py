@@ -9,7 +9,7 @@ import torch
 from scipy import linalg
 
 from ..checks import check_codes, check_images
-from ..quality import batched
+from ..batching import batched
 
 
 def classifier_features(classifier, images) -> torch.Tensor:

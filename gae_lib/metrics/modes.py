@@ -1,8 +1,8 @@
-"""Mode coverage on Stacked-MNIST (VEEGAN; seed 000 Figs. 6, 8)."""
+"""Mode coverage on Stacked-MNIST (VEEGAN; favuzzi2019 Figs. 6, 8)."""
 from __future__ import annotations
 
 from ..checks import check_images
-from ..quality import stacked_mode_coverage
+from .samples import stacked_mode_coverage
 
 
 def mode_coverage(images, classifier) -> dict:

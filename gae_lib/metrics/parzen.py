@@ -1,7 +1,7 @@
 """Parzen-window log-likelihood (Breuleux et al. 2011), as reported by the GAN and AAE
-papers (seed 004, Table 1): a Gaussian kernel on each model sample, sigma chosen on a
+papers (makhzani2016, Table 1): a Gaussian kernel on each model sample, sigma chosen on a
 validation split, mean log p(x) of test images with its standard error.  Pixels are mapped
-to [0, 1] first, the scale those papers report on.  A known-imperfect metric (seed 004)."""
+to [0, 1] first, the scale those papers report on.  A known-imperfect metric (makhzani2016)."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,4 @@
-"""Reconstruction error per image (seed 000 eq. 1 and sec. 4; seed 002 sec. 5)."""
+"""Reconstruction error per image (favuzzi2019 eq. 1 and sec. 4; latentspace2020 sec. 5)."""
 from __future__ import annotations
 
 import torch
@@ -11,7 +11,7 @@ KINDS = ("mse", "l1")
 
 def reconstruction_error(x, x_rec, kind: str = "mse") -> torch.Tensor:
     """Per-image error between originals and reconstructions, shape (N,).
-    ``mse``: mean squared error over pixels; ``l1``: sum of absolute errors (seed 000's L1)."""
+    ``mse``: mean squared error over pixels; ``l1``: sum of absolute errors (favuzzi2019's L1)."""
     if kind not in KINDS:
         raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
     x = check_images(x, "x", size=None)

@@ -1,4 +1,4 @@
-"""Linear separability of digit classes (seed 000, sec. 4 and appendix B): multinomial
+"""Linear separability of digit classes (favuzzi2019, sec. 4 and appendix B): multinomial
 logistic regression (softmax regression, eq. 4) on pixels or codes, scored on held-out data."""
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def linear_separability(train_x, train_y, test_x, test_y, *, max_iter: int = 100
 
 
 def pca_2d(codes, fit_on=None) -> np.ndarray:
-    """The first two principal components of ``codes`` (seed 000 Figs. 18-20), fitted on
+    """The first two principal components of ``codes`` (favuzzi2019 Figs. 18-20), fitted on
     ``fit_on`` when given (e.g. the training codes) and on ``codes`` otherwise."""
     x = _features(codes, "codes")
     basis = x if fit_on is None else _features(fit_on, "fit_on")

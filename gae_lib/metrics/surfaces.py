@@ -1,5 +1,5 @@
 """Functions over a 2-D plane in latent space: the classifier's decision borders
-(seed 000, Figs. 13-14) and the inversion loss surface (seed 002, eq. 1)."""
+(favuzzi2019, Figs. 13-14) and the inversion loss surface (latentspace2020, eq. 1)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ..checks import check_codes, check_images, check_positive_int
-from ..quality import batched
+from ..batching import batched
 
 
 def latent_plane(origin, u, v, extent: float = 1.0, resolution: int = 41):
@@ -53,7 +53,7 @@ class DecisionMap:
 @torch.no_grad()
 def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0,
                         resolution: int = 41, clip_to_cube: bool = False) -> DecisionMap:
-    """Seed 000 Figs. 13-14: each grid point of the plane is decoded by G and labelled by
+    """favuzzi2019 Figs. 13-14: each grid point of the plane is decoded by G and labelled by
     the classifier.  ``clip_to_cube`` keeps uniform-prior codes inside [-1, 1]^d."""
     a, b, z = latent_plane(origin, u, v, extent, resolution)
     if z.shape[1] != generator.latent_dim:
@@ -70,7 +70,7 @@ def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0
 
 def loss_surface(generator, x, z0, alpha, beta, extent: float = 1.0,
                  resolution: int = 21) -> np.ndarray:
-    """Seed 002 eq. 1: f(a, b) = l(z0 + a alpha + b beta) with l(z) = MSE(x, G(z)) for one
+    """latentspace2020 eq. 1: f(a, b) = l(z0 + a alpha + b beta) with l(z) = MSE(x, G(z)) for one
     image x; returns a (resolution, resolution) array, rows over b."""
     x = check_images(x if x.dim() == 4 else x.unsqueeze(0), "x",
                      channels=getattr(generator, "channels", None))

@@ -1,38 +1,21 @@
-"""Image completion: hide part of an image, fill it in with masked Algorithm 1 (seed 000,
-Fig. 4) or with what an encoder/decoder makes of the corrupted input."""
+"""Image completion, displayed: hide part of an image and show what ``invert.complete``
+fills in (masked Algorithm 1, favuzzi2019 Fig. 4, or an encoder/decoder)."""
 from __future__ import annotations
 
 import ipywidgets as W
 import torch
 
-from ..invert import algorithm1
-from ..masks import MASKS, hidden_mse, make_mask
-from ..plots import with_unknown_grey
+from ..invert import MASKED_INVERSION, complete
+from ..masks import MASKS, hidden_mse, make_mask, with_unknown_grey
 from .base import ModelWidget
 from .render import images_png
-
-
-@torch.no_grad()
-def complete(method: str, models: dict, x: torch.Tensor, mask: torch.Tensor, steps: int = 100,
-             n_starts: int = 1000, seed: int = 0) -> torch.Tensor:
-    """Completed images.  ``masked Algorithm 1``: G(z*) with z* fitted to the known pixels of
-    x by the DCGAN's G (models["E_GD"].generator); any other method names a model in
-    ``models`` whose encoder sees the corrupted image (hidden pixels grey) and decodes it."""
-    if method == "masked Algorithm 1":
-        with torch.enable_grad():
-            return algorithm1(models["E_GD"].generator, x, mask, steps=steps,
-                              n_starts=n_starts, seed=seed).images
-    if method not in models:
-        raise ValueError(f"method: expected 'masked Algorithm 1' or one of {list(models)}, "
-                         f"got {method!r}")
-    return models[method].reconstruct(with_unknown_grey(x, mask))
 
 
 class CompletionWidget(ModelWidget):
     """Corrupted / completed / original, and the error on the hidden pixels."""
 
     def __init__(self, models: dict, sources: dict[str, torch.Tensor],
-                 methods=("masked Algorithm 1", "AE", "E_NN")):
+                 methods=(MASKED_INVERSION, "AE", "E_NN")):
         super().__init__(models, next(iter(sources.values())))
         self.sources = sources
         self.source = W.ToggleButtons(options=list(sources), description="images")

@@ -5,7 +5,7 @@ import ipywidgets as W
 import torch
 
 from ..priors import make_prior
-from ..quality import batched
+from ..batching import batched
 from .base import ModelWidget
 from .render import images_png
 

@@ -1,4 +1,4 @@
-"""Decision-border plane (seed 000, Figs. 13-14): the classifier's label for G(z) over a 2-D
+"""Decision-border plane (favuzzi2019, Figs. 13-14): the classifier's label for G(z) over a 2-D
 plane of latent space, with the anchor digits marked and decoded images along one line."""
 from __future__ import annotations
 

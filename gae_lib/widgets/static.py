@@ -12,7 +12,7 @@ import torch
 from ..masks import hidden_mse, make_mask
 from ..metrics.surfaces import decision_border_map
 from ..plots import image_grid, with_unknown_grey
-from .completion import complete
+from ..invert import complete
 from .latent import principal_directions, walk
 from .plane import plane_for
 
