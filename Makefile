@@ -59,7 +59,7 @@ bench: data site-assets
 
 # Re-run every chapter that has a reference in full mode; print the differences.
 reproduce: data
-	$(PY) book/reproduce.py $(CHAPTERS)
+	$(PY) -m gae_lib.reproduce $(CHAPTERS)
 
 # Markdown chapters open as notebooks (jupytext) when double-clicked.
 lab: $(STAMP)

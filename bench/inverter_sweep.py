@@ -16,7 +16,6 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gae_lib import data, zoo  # noqa: E402
 from gae_lib.invert import DEFAULT_LR, DEFAULT_SCHEDULE, algorithm1  # noqa: E402
 
@@ -81,7 +80,7 @@ def main() -> int:
     parser.add_argument("--steps", type=int, nargs="+", default=list(STEPS))
     parser.add_argument("--quick", action="store_true", help="two rates, 10 and 30 steps (smoke run)")
     args = parser.parse_args()
-    generator = zoo.load("dcgan").generator
+    generator = zoo.load("favuzzi2019/dcgan").generator
     x = held_out_digits(args.images)
     rows = (sweep(generator, x, (0.05, 0.1), (10, 30)) if args.quick
             else sweep(generator, x, LRS, tuple(args.steps)))

@@ -31,13 +31,11 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "book"))
 
 from gae_lib import __version__, data, zoo  # noqa: E402
 from gae_lib.inference import frozen_copy  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
-from chapters import CELL_BUDGET_S, quick_parameters, time_budget, toc_chapters  # noqa: E402
+from gae_lib.book import CELL_BUDGET_S, quick_parameters, time_budget, toc_chapters  # noqa: E402
 import inverter_sweep  # noqa: E402
 import training_parity  # noqa: E402
 
@@ -76,7 +74,7 @@ def inversion_flops(generator, n_images: int, n_starts: int, steps: int) -> floa
 def bench_inversion(n_images: int, steps: int, n_starts: int, n_loop: int) -> dict:
     """Batched Algorithm 1 on ``n_images`` test digits vs a Python loop over the first
     ``n_loop`` of them, one image per call (rates are per image, so they compare)."""
-    generator = zoo.load("dcgan").generator
+    generator = zoo.load("favuzzi2019/dcgan").generator
     x, _ = data.tensors("mnist", "test", n=n_images)
     t = time.perf_counter()
     batched = algorithm1(generator, x, steps=steps, n_starts=n_starts, progress=False)
@@ -102,7 +100,7 @@ def bench_inversion(n_images: int, steps: int, n_starts: int, n_loop: int) -> di
 def fast_decoder_speedup(n: int = 500, repeats: int = 3) -> float:
     """Decoding time of G as trained (channels_last copy, as the library used before) over the
     library's frozen inference copy (gae_lib.inference), on the shipped dcgan."""
-    g = zoo.load("dcgan").generator
+    g = zoo.load("favuzzi2019/dcgan").generator
     plain = copy.deepcopy(g).eval().to(memory_format=torch.channels_last)
     fast = frozen_copy(g)
     z = torch.rand(n, g.latent_dim) * 2 - 1
@@ -227,7 +225,7 @@ def main() -> int:
     results["fast_decoder_speedup"] = fast_decoder_speedup()
     n_sweep = 16 if args.quick else 64
     print(f"sweeping Algorithm 1's step size on {n_sweep} held-out test digits ...", flush=True)
-    generator = zoo.load("dcgan").generator
+    generator = zoo.load("favuzzi2019/dcgan").generator
     held_out = inverter_sweep.held_out_digits(n_sweep)
     results["sweep"] = (inverter_sweep.sweep(generator, held_out, (0.05, 0.1), (10, 30)) if args.quick
                         else inverter_sweep.sweep(generator, held_out))

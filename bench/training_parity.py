@@ -1,6 +1,6 @@
 """The library's training loop against a plain PyTorch loop on the same networks, side by side.
 
-The plain loop is pytorch/examples' dcgan/main.py reduced to what the DCGAN of seed 000
+The plain loop is pytorch/examples' dcgan/main.py reduced to what the DCGAN of favuzzi2019
 does: the same Generator and Discriminator, BCE-with-logits losses, Adam(2e-4, beta1 0.5),
 batch 128, one D step and one G step per batch, data already in memory as a tensor.  It
 runs twice: in contiguous memory (as pytorch/examples does) and in channels_last (as the

@@ -48,8 +48,7 @@ def executed_chapter(tmp_path_factory, cache):
     import sys
     import time
 
-    sys.path.insert(0, str(REPO / "book"))
-    from chapters import quick_parameters
+    from gae_lib.book import quick_parameters
 
     bindir = Path(sys.executable).parent
     done = {}
@@ -88,8 +87,7 @@ def built_site(tmp_path_factory, executed_chapter) -> Path:
 
     import yaml
 
-    sys.path.insert(0, str(REPO / "book"))
-    from chapters import toc_chapters
+    from gae_lib.book import toc_chapters
 
     out = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((REPO / "_config.yml").read_text())

@@ -4,8 +4,7 @@ import sys
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "book"))
-from chapters import toc_chapters  # noqa: E402
+from gae_lib.book import toc_chapters
 
 
 def test_intro_page_has_its_figures_and_glued_numbers(built_site):

@@ -16,8 +16,7 @@ import pytest
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "book"))
-from chapters import is_notebook, toc_pages  # noqa: E402
+from gae_lib.book import is_notebook, toc_pages
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")

@@ -8,8 +8,7 @@ import pytest
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "book"))
-from chapters import glued_values  # noqa: E402
+from gae_lib.book import glued_values
 
 CHAPTER = "book/comparison-of-encodings"
 MODELS = ("AE", "E_NN", "E_GD", "hybrid", "hybrid-E_GD", "VAE")

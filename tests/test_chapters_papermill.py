@@ -6,8 +6,7 @@ import sys
 import pytest
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "book"))
-from chapters import quick_parameters, toc_chapters  # noqa: E402
+from gae_lib.book import quick_parameters, toc_chapters
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())

@@ -1,4 +1,4 @@
-"""Library pieces behind the seed-000 chapter: encoders, masks, the convexity count, self-checks."""
+"""Library pieces behind the favuzzi2019 chapter: encoders, masks, the convexity count, self-checks."""
 import pytest
 import torch
 
@@ -8,34 +8,41 @@ from gae_lib.lab import self_check
 from gae_lib.masks import MASKS, hidden_mse, make_mask
 
 
+LINE_UP = {"AE": ("neural", "favuzzi2019/ae"), "E_NN": ("neural", "favuzzi2019/enn"),
+           "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
+           "hybrid": ("neural", "favuzzi2019/hybrid"),
+           "hybrid E_GD": ("gradient-descent", "favuzzi2019/hybrid"),
+           "VAE": ("neural", "favuzzi2019/vae")}
+
+
 @pytest.fixture(scope="module")
 def digits(cache):
     return data.tensors("mnist", "test", n=8)[0]
 
 
 def test_fast_decoder_matches_the_generator(cache):
-    m = encoders.seed000_models(labels=("AE",))["AE"]
+    m = encoders.line_up({"AE": LINE_UP["AE"]})["AE"]
     z = torch.rand(70, 100) * 2 - 1
     with torch.no_grad():
         assert torch.allclose(m.decode(z), m.generator(z), atol=1e-5)
 
 
 def test_gradient_descent_encoder_is_algorithm1(digits):
-    m = encoders.seed000_models(invert_steps=5, n_starts=20, seed=3, labels=("E_GD",))["E_GD"]
+    m = encoders.line_up({"E_GD": LINE_UP["E_GD"]}, invert=dict(steps=5, n_starts=20, seed=3))["E_GD"]
     direct = algorithm1(m.generator, digits, steps=5, n_starts=20, seed=3).z
     assert torch.allclose(m.encode(digits), direct)
 
 
 def test_ae_reconstructs_test_digits_better_than_e_nn(digits):
     """A shipped-model fact the chapter builds on (AE test MSE 0.026 vs E_NN 0.083, measured)."""
-    ms = encoders.seed000_models(labels=("AE", "E_NN"))
+    ms = encoders.line_up({k: LINE_UP[k] for k in ("AE", "E_NN")})
     errors = {k: (m.reconstruct(digits) - digits).pow(2).mean().item() for k, m in ms.items()}
     assert errors["AE"] < 0.6 * errors["E_NN"]
 
 
 def test_unknown_label_and_a_generator_without_encoder_are_refused(digits):
-    with pytest.raises(ValueError, match="expected some of"):
-        encoders.seed000_models(labels=("GAN",))
+    with pytest.raises(ValueError, match="expected \\(encoding, zoo name\\)"):
+        encoders.line_up({"GAN": ("magic", "favuzzi2019/dcgan")})
     g = encoders.generator_only("DCGAN", zoo.load("favuzzi2019/dcgan"), "dcgan")
     with pytest.raises(ValueError, match="has no encoder"):
         g.encode(digits)
@@ -104,3 +111,16 @@ def test_linear_separability_chooses_C_from_a_grid(cache):
     assert metrics.linear_separability(x, y, xt, yt, C=0.5).C == 0.5
     with pytest.raises(ValueError, match="expected a positive number"):
         metrics.linear_separability(x, y, xt, yt, C=[])
+
+
+def test_the_gradient_descent_encoder_picks_the_inverter_of_the_prior(digits):
+    """The cube's Algorithm 1 for the DCGAN, projected Adam for the VAE's Gaussian decoder."""
+    from gae_lib.invert import projected_adam
+    ms = encoders.line_up({"cube": ("gradient-descent", "favuzzi2019/dcgan"),
+                           "gauss": ("gradient-descent", "favuzzi2019/vae")},
+                          invert=dict(steps=3, n_starts=10))
+    assert ms["cube"].prior == "uniform-cube" and ms["gauss"].prior == "standard-gaussian"
+    z = ms["gauss"].encode(digits[:2])
+    direct = projected_adam(ms["gauss"].generator, digits[:2], steps=3, n_starts=10).z
+    assert torch.allclose(z, direct)
+    assert z.norm(dim=1).max() <= (100 + 3 * 200 ** 0.5) ** 0.5 + 1e-4   # inside the ball

@@ -14,8 +14,7 @@ import pytest
 
 from conftest import REPO, record_chapter_seconds
 
-sys.path.insert(0, str(REPO / "book"))
-from chapters import toc_chapters  # noqa: E402
+from gae_lib.book import toc_chapters
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())

@@ -5,8 +5,7 @@ import sys
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "book"))
-from reproduce import differences  # noqa: E402
+from gae_lib.reproduce import differences
 
 
 def test_differences_lists_changed_and_missing_values():
@@ -19,7 +18,7 @@ def test_differences_lists_changed_and_missing_values():
 def test_reproduce_prints_the_differences_of_a_run_against_the_reference(executed_chapter, tmp_path):
     notebook = tmp_path / "quick.ipynb"
     notebook.write_text(json.dumps(executed_chapter("book/comparison-of-encodings")))
-    proc = subprocess.run([sys.executable, str(REPO / "book" / "reproduce.py"),
+    proc = subprocess.run([sys.executable, "-m", "gae_lib.reproduce",
                            "book/comparison-of-encodings", "--from-notebook", str(notebook)],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
@@ -29,6 +28,6 @@ def test_reproduce_prints_the_differences_of_a_run_against_the_reference(execute
 
 
 def test_reproduce_refuses_a_chapter_outside_the_toc():
-    proc = subprocess.run([sys.executable, str(REPO / "book" / "reproduce.py"), "book/nope",
+    proc = subprocess.run([sys.executable, "-m", "gae_lib.reproduce", "book/nope",
                            "--from-notebook", "x"], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode != 0 and "expected a chapter of _toc.yml" in proc.stderr

@@ -14,7 +14,10 @@ from gae_lib.widgets import CompletionWidget, DecisionPlane, LatentSliders, stat
 
 @pytest.fixture(scope="module")
 def models(cache):
-    return encoders.seed000_models(invert_steps=5, n_starts=20)
+    line_up = {"AE": ("neural", "favuzzi2019/ae"), "E_NN": ("neural", "favuzzi2019/enn"),
+               "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
+               "hybrid": ("neural", "favuzzi2019/hybrid"), "VAE": ("neural", "favuzzi2019/vae")}
+    return encoders.line_up(line_up, invert=dict(steps=5, n_starts=20))
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,7 @@ def test_truncated_missing_and_unknown_checkpoints_are_refused(zoo_copy):
 # One cheap quality check per shipped model, on the shipped weights: a small sample of what its
 # JSON records, within the sampling noise measured for that sample size (seeds in comments).
 # The full recomputation of every recorded metric (10,000-26,000 samples per model) is
-# `make reproduce`'s (book/reproduce.py --zoo), not `make test`'s.
+# `make reproduce`'s (python -m gae_lib.reproduce --zoo), not `make test`'s.
 N_CHEAP = 1000
 
 

@@ -1,10 +1,10 @@
 """Re-run a chapter in full mode and print how its glued numbers differ from the committed
 reference (book/reference/<chapter>.json).
 
-    python book/reproduce.py                         # every chapter with a reference
-    python book/reproduce.py book/comparison-of-encodings --write   # (re)write its reference
-    python book/reproduce.py CHAPTER --from-notebook executed.ipynb  # compare without running
-    python book/reproduce.py --zoo                   # every zoo model's JSON metrics, recomputed
+    python -m gae_lib.reproduce                         # every chapter with a reference
+    python -m gae_lib.reproduce book/comparison-of-encodings --write   # (re)write its reference
+    python -m gae_lib.reproduce CHAPTER --from-notebook executed.ipynb  # compare without running
+    python -m gae_lib.reproduce --zoo                   # every zoo model's JSON metrics, recomputed
 
 `make reproduce` runs both: the chapters, then the zoo (each model's recorded metrics computed
 again from its shipped weights, with 10,000-26,000 samples: minutes, so not in `make test`).
@@ -20,7 +20,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from chapters import REPO, glued_values, toc_chapters
+from .book import glued_values, toc_chapters
+from .data.sources import REPO_ROOT as REPO
 
 REFERENCES = REPO / "book" / "reference"
 
@@ -29,7 +30,7 @@ def reference_path(chapter: str) -> Path:
     return REFERENCES / f"{Path(chapter).name}.json"
 
 
-def execute_full(chapter: str) -> tuple[dict, float]:
+def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
     bindir = Path(sys.executable).parent
     source = REPO / f"{chapter}.md"
     with tempfile.TemporaryDirectory() as tmp:
@@ -41,10 +42,24 @@ def execute_full(chapter: str) -> tuple[dict, float]:
                                "--cwd", str(source.parent), "--progress-bar"])
         if proc.returncode != 0:
             raise SystemExit(f"{chapter}: papermill failed (exit {proc.returncode}); see above")
+        if keep:
+            keep.write_text(executed.read_text())
         return json.loads(executed.read_text()), time.perf_counter() - start
 
 
+def flat(values: dict, prefix: str = "") -> dict:
+    """Nested glued values (e.g. the claims) as dotted names: claims.doe_ae.value."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{name}."))
+        else:
+            out[prefix + name] = value
+    return out
+
+
 def differences(reference: dict, now: dict) -> list[tuple]:
+    reference, now = flat(reference), flat(now)
     rows = []
     for name in sorted(set(reference) | set(now)):
         ref, new = reference.get(name), now.get(name)
@@ -71,12 +86,13 @@ def zoo_differences() -> list[tuple]:
     """(model, metric, recorded, recomputed, within tolerance) for every shipped model."""
     import torch
 
-    from gae_lib import quality, zoo
+    from . import quality, zoo
+    from .families import family_of
     rows = []
     for name in zoo.available():
         model = zoo.load(name)
         with torch.no_grad():
-            now = quality.final_metrics(model.config, dict(model.items()), zoo.load)
+            now = family_of(model.config).evaluate(model.config, dict(model.items()), zoo.load)
         recorded = model.info["metrics"]
         for key in sorted(set(recorded) | set(now)):
             ok = key in recorded and key in now and quality.metric_close(recorded[key], now[key], key)
@@ -87,9 +103,9 @@ def zoo_differences() -> list[tuple]:
 
 def show_zoo(rows: list[tuple]) -> int:
     fmt = lambda v: "missing" if v is None else (f"{v:.5g}" if isinstance(v, float) else str(v)[:30])
-    print(f"{'model':16s} {'metric':26s} {'recorded':>12s} {'recomputed':>12s}")
+    print(f"{'model':28s} {'metric':26s} {'recorded':>12s} {'recomputed':>12s}")
     for name, key, recorded, now, ok in rows:
-        print(f"{name:16s} {key:26s} {fmt(recorded):>12s} {fmt(now):>12s}" + ("" if ok else "  <- differs"))
+        print(f"{name:28s} {key:26s} {fmt(recorded):>12s} {fmt(now):>12s}" + ("" if ok else "  <- differs"))
     bad = sum(not r[4] for r in rows)
     print(f"\n{len(rows)} recorded metrics: {bad} outside the tolerance of quality.metric_close")
     return bad
@@ -100,6 +116,7 @@ def main() -> int:
     parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
     parser.add_argument("--from-notebook", type=Path, help="an executed full-mode notebook to use")
+    parser.add_argument("--keep-notebook", type=Path, help="also save the executed notebook here")
     parser.add_argument("--zoo", action="store_true", help="only recompute the zoo's recorded metrics")
     parser.add_argument("--no-zoo", action="store_true", help="only the chapters")
     args = parser.parse_args()
@@ -113,10 +130,14 @@ def main() -> int:
         if args.from_notebook:
             notebook, seconds = json.loads(args.from_notebook.read_text()), None
         else:
-            notebook, seconds = execute_full(chapter)
+            notebook, seconds = execute_full(chapter, args.keep_notebook)
         now = glued_values(notebook)
         path = reference_path(chapter)
         print(f"\n== {chapter} (full mode) ==")
+        if path.exists():
+            show(differences(json.loads(path.read_text())["values"], now))
+        elif not args.write:
+            raise SystemExit(f"{path}: no reference yet; run with --write first")
         if args.write:
             import gae_lib
             REFERENCES.mkdir(exist_ok=True)
@@ -125,10 +146,6 @@ def main() -> int:
                 "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "seconds": seconds, "values": now}, indent=1, sort_keys=True) + "\n")
             print(f"reference written: {path.relative_to(REPO)} ({len(now)} values)")
-        elif not path.exists():
-            raise SystemExit(f"{path}: no reference yet; run with --write first")
-        else:
-            show(differences(json.loads(path.read_text())["values"], now))
     if not (args.no_zoo or args.chapters or args.from_notebook or args.write):
         print("\n== zoo: recorded metrics recomputed from the shipped weights ==")
         return 1 if show_zoo(zoo_differences()) else 0

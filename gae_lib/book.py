@@ -1,0 +1,183 @@
+"""What chapters need besides models and metrics: glued tables, the document's claims, and
+the book's chapters with their QUICK parameters (for papermill, tests and `make bench`).
+
+    >>> from gae_lib import book
+    >>> book.table("mse", {"AE": {"digits": 0.026}}, fmt=".4f")      # glues mse_AE_digits
+    >>> claims = book.Claims(favuzzi2019.CLAIMS)
+    >>> claims.check("ae_beats_egd_on_digits", ours="0.026 vs 0.012", holds=False,
+    ...              computed_in="Compressive power: `mean`", value=0.012 / 0.026)
+    >>> claims.table()                                               # paper vs this book
+
+Every glued value is also readable from an executed notebook (``glued_values``), so tests
+assert numbers and claim outcomes, never prose.
+"""
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .data.sources import REPO_ROOT
+
+
+def key(*parts) -> str:
+    """A glue name from labels such as 'hybrid E_GD': parts joined by '_', spaces to '-'."""
+    return "_".join(str(p).replace(" ", "-") for p in parts)
+
+
+def glue(name: str, value) -> None:
+    """myst_nb.glue without display (imported here so the library works without myst-nb)."""
+    from myst_nb import glue as myst_glue
+    myst_glue(name, value, display=False)
+
+
+def glue_all(prefix: str, values: dict) -> None:
+    """Glue every value of a dict under ``prefix_label``."""
+    for label, value in values.items():
+        glue(key(prefix, label), value)
+
+
+def formatted(value, spec: str) -> str:
+    return value if isinstance(value, str) else format(value, spec)
+
+
+def table(name: str, rows: dict[str, dict], fmt: str | dict = ".4f", index: str = "",
+          glued: bool = True):
+    """A Markdown table of ``rows[row][column]``; each numeric cell is glued as
+    ``name_row_column`` (stable names for the prose and the tests).  ``fmt``: a format spec,
+    or one per column; strings are shown as they are."""
+    from IPython.display import Markdown
+    columns = list(dict.fromkeys(c for cells in rows.values() for c in cells))
+    spec = fmt if isinstance(fmt, dict) else {c: fmt for c in columns}
+    lines = ["| " + " | ".join([index or name, *columns]) + " |",
+             "|---" * (len(columns) + 1) + "|"]
+    for row, cells in rows.items():
+        lines.append("| " + " | ".join([str(row), *(formatted(cells[c], spec.get(c, ".4f"))
+                                                   if c in cells else "—" for c in columns)]) + " |")
+        if glued:
+            for column, value in cells.items():
+                if not isinstance(value, str):
+                    glue(key(name, row, column), value)
+    return Markdown("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One finding of the document: what it is about, the document's value, ours, and
+    whether the direction the document reports holds here (None: a number beside a number,
+    no direction to test)."""
+    id: str
+    quantity: str
+    paper: str
+    ours: str
+    holds: bool | None
+    computed_in: str
+    value: float | None = None    # our number behind ``ours``, for the tests
+
+
+class Claims:
+    """The document's claims (``{id: (quantity, the paper's value)}``), checked one by one
+    as the chapter computes them; the section verdicts, the final table and the tests read
+    the same records."""
+
+    def __init__(self, stated: dict[str, tuple[str, str]]):
+        self.stated = stated
+        self.checked: dict[str, Claim] = {}
+
+    def check(self, claim_id: str, *, ours: str, holds: bool | None, computed_in: str,
+              value: float | None = None, verdict: tuple[str, str] | None = None) -> Claim:
+        """Record our side of a claim; ``verdict`` = (sentence if it holds, sentence if not)
+        is glued as ``<id>_verdict`` for the section's prose."""
+        if claim_id not in self.stated:
+            raise KeyError(f"{claim_id!r} is not a claim of the document; expected one of "
+                           f"{', '.join(self.stated)}")
+        quantity, paper = self.stated[claim_id]
+        claim = Claim(claim_id, quantity, paper, ours, None if holds is None else bool(holds),
+                      computed_in, None if value is None else float(value))
+        self.checked[claim_id] = claim
+        if verdict is not None:
+            glue(f"{claim_id}_verdict", verdict[0] if claim.holds else verdict[1])
+        return claim
+
+    def table(self):
+        """The "paper vs this book" table; glues ``n_agree``, ``n_compared`` and ``claims``
+        (every record, for the tests).  Every stated claim must have been checked."""
+        from IPython.display import Markdown
+        missing = [c for c in self.stated if c not in self.checked]
+        if missing:
+            raise ValueError(f"claims not checked by the chapter: {', '.join(missing)}")
+        records = [self.checked[c] for c in self.stated]
+        glue("n_agree", sum(c.holds is True for c in records))
+        glue("n_compared", sum(c.holds is not None for c in records))
+        glue("claims", {c.id: asdict(c) for c in records})
+        mark = {True: "yes", False: "**no**", None: "—"}
+        return Markdown("| quantity | paper | this book | direction agrees | computed in |\n"
+                        "|---|---|---|---|---|\n" + "\n".join(
+                            f"| {c.quantity} | {c.paper} | {c.ours} | {mark[c.holds]} | "
+                            f"{c.computed_in} |" for c in records))
+
+
+# --- The book's chapters (papermill tests, nbval, `make bench`, `make reproduce`) ---
+
+BOOK = REPO_ROOT / "book"
+
+
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml (without suffix), the root first."""
+    import yaml
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", [toc]):
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return pages
+
+
+def is_notebook(page: str) -> bool:
+    """A chapter with code (a jupytext MyST notebook), not a plain Markdown page."""
+    head = (REPO_ROOT / f"{page}.md").read_text().split("\n---", 1)[0]
+    return head.startswith("---") and "kernelspec:" in head
+
+
+def toc_chapters() -> list[str]:
+    """The executable chapters of _toc.yml, the root first."""
+    return [page for page in toc_pages() if is_notebook(page)]
+
+
+# Wall-time budgets on 2 idle CPU cores from the shipped models, checked by `make bench`:
+# a chapter in QUICK mode (tests) and in full mode (the website), and its longest cell in
+# full mode (the build's per-cell timeout in _config.yml leaves room for a machine ~15x
+# slower than that: a laptop shared with other work).
+TIME_BUDGETS_S = {"book/comparison-of-encodings": {"quick": 90, "full": 300}}
+DEFAULT_BUDGET_S = {"quick": 90, "full": 360}
+CELL_BUDGET_S = 120
+
+
+def time_budget(chapter: str, mode: str) -> float:
+    return TIME_BUDGETS_S.get(chapter, DEFAULT_BUDGET_S)[mode]
+
+
+def quick_parameters(chapter: str) -> dict:
+    """Small, fast papermill parameters of a chapter; {} runs it on its defaults."""
+    return json.loads((BOOK / "quick-parameters.json").read_text()).get(chapter, {})
+
+
+def glued_values(notebook: dict | str | Path) -> dict:
+    """Every value a chapter glued (myst_nb.glue), read from an executed notebook (a dict or
+    a path): numbers, strings and dicts as Python values (literal_eval of the text form;
+    nothing unpickled)."""
+    if not isinstance(notebook, dict):
+        notebook = json.loads(Path(notebook).read_text())
+    values = {}
+    for cell in notebook["cells"]:
+        for out in cell.get("outputs", []):
+            record = out.get("metadata", {}).get("scrapbook", {})
+            name = record.get("name")
+            text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+            if name and text is not None:
+                text = "".join(text) if isinstance(text, list) else text
+                try:
+                    values[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[name] = text
+    return values
