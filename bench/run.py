@@ -12,6 +12,7 @@ Writes bench/results/<host>-<time>.json (and latest.json) and prints a table:
     the book build.
 Usage: python bench/run.py [--quick] [--skip-chapters] [--skip-book]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ import training_parity  # noqa: E402
 
 MEMORY_GOAL_GB = 4.0
 RATIO_GOAL = 20.0
-PARITY_GOAL = 0.9    # the library's loop at >= 0.9x a plain channels_last loop
+PARITY_GOAL = 0.9  # the library's loop at >= 0.9x a plain channels_last loop
 
 
 def matmul_peak(n: int = 4096, repeats: int = 5, trials: int = 3) -> float:
@@ -53,7 +54,7 @@ def matmul_peak(n: int = 4096, repeats: int = 5, trials: int = 3) -> float:
         t = time.perf_counter()
         for _ in range(repeats):
             a @ b
-        best = max(best, 2 * n ** 3 * repeats / (time.perf_counter() - t))
+        best = max(best, 2 * n**3 * repeats / (time.perf_counter() - t))
     return best
 
 
@@ -80,20 +81,28 @@ def bench_inversion(n_images: int, steps: int, n_starts: int, n_loop: int) -> di
     batched = algorithm1(generator, x, steps=steps, n_starts=n_starts, progress=False)
     batched_s = time.perf_counter() - t
     t = time.perf_counter()
-    single = [algorithm1(generator, x[i:i + 1], steps=steps, n_starts=n_starts, progress=False)
-              for i in range(n_loop)]
+    single = [
+        algorithm1(generator, x[i : i + 1], steps=steps, n_starts=n_starts, progress=False)
+        for i in range(n_loop)
+    ]
     single_s = time.perf_counter() - t
     single_loss = torch.cat([s.loss for s in single])
     flops = inversion_flops(generator, n_images, n_starts, steps)
     return {
-        "images": n_images, "loop_images": n_loop, "steps": steps, "n_starts": n_starts,
-        "batched_seconds": batched_s, "per_image_seconds": single_s,
-        "batched_images_per_s": n_images / batched_s, "per_image_images_per_s": n_loop / single_s,
+        "images": n_images,
+        "loop_images": n_loop,
+        "steps": steps,
+        "n_starts": n_starts,
+        "batched_seconds": batched_s,
+        "per_image_seconds": single_s,
+        "batched_images_per_s": n_images / batched_s,
+        "per_image_images_per_s": n_loop / single_s,
         "speedup": (n_images / batched_s) / (n_loop / single_s),
         "batched_final_mse": batched.loss[:n_loop].mean().item(),
         "per_image_final_mse": single_loss.mean().item(),
         "final_mse_max_abs_difference": (batched.loss[:n_loop] - single_loss).abs().max().item(),
-        "flops": flops, "achieved_flops_per_s": flops / batched_s,
+        "flops": flops,
+        "achieved_flops_per_s": flops / batched_s,
     }
 
 
@@ -122,14 +131,16 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss of a child covers its waited-for descendants (the kernel), in KiB on Linux.
-    return time.perf_counter() - t, usage.ru_maxrss / 2 ** 20, proc.returncode
+    return time.perf_counter() - t, usage.ru_maxrss / 2**20, proc.returncode
 
 
 def longest_cell(executed: Path) -> tuple[float, int]:
     """(seconds, number among the code cells) of the slowest cell papermill recorded."""
     cells = [c for c in json.loads(executed.read_text())["cells"] if c["cell_type"] == "code"]
-    times = [(c["metadata"].get("papermill", {}).get("duration") or 0.0, i)
-             for i, c in enumerate(cells, 1)]
+    times = [
+        (c["metadata"].get("papermill", {}).get("duration") or 0.0, i)
+        for i, c in enumerate(cells, 1)
+    ]
     return max(times)
 
 
@@ -140,17 +151,36 @@ def bench_chapters() -> list[dict]:
         for chapter in toc_chapters():
             source = REPO / f"{chapter}.md"
             notebook = Path(tmp) / "in.ipynb"
-            subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
+                check=True,
+                capture_output=True,
+            )
             for mode, params in (("quick", quick_parameters(chapter)), ("full", {})):
                 args = [a for k, v in params.items() for a in ("-p", k, str(v))]
                 seconds, rss, rc = run_measured(
-                    [str(bindir / "papermill"), str(notebook), str(Path(tmp) / "out.ipynb"),
-                     "--cwd", str(source.parent), *args], REPO)
+                    [
+                        str(bindir / "papermill"),
+                        str(notebook),
+                        str(Path(tmp) / "out.ipynb"),
+                        "--cwd",
+                        str(source.parent),
+                        *args,
+                    ],
+                    REPO,
+                )
                 cell_s, cell = longest_cell(Path(tmp) / "out.ipynb") if rc == 0 else (None, None)
-                rows.append({"chapter": chapter, "mode": mode, "seconds": seconds,
-                             "peak_rss_gb": rss, "ok": rc == 0, "longest_cell_seconds": cell_s,
-                             "longest_cell": cell})
+                rows.append(
+                    {
+                        "chapter": chapter,
+                        "mode": mode,
+                        "seconds": seconds,
+                        "peak_rss_gb": rss,
+                        "ok": rc == 0,
+                        "longest_cell_seconds": cell_s,
+                        "longest_cell": cell,
+                    }
+                )
     return rows
 
 
@@ -160,8 +190,17 @@ def bench_book() -> dict:
         text = (REPO / "_config.yml").read_text()
         config.write_text(text.replace("_build/.jupyter_cache", str(Path(tmp) / "cache")))
         seconds, rss, rc = run_measured(
-            [str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO), "--path-output",
-             tmp, "--config", str(config)], REPO)
+            [
+                str(Path(sys.executable).parent / "jupyter-book"),
+                "build",
+                str(REPO),
+                "--path-output",
+                tmp,
+                "--config",
+                str(config),
+            ],
+            REPO,
+        )
     return {"seconds": seconds, "peak_rss_gb": rss, "ok": rc == 0}
 
 
@@ -170,40 +209,73 @@ def table(results: dict) -> str:
     lines.append(f"{'measurement':58s} {'value':>14s}  goal")
     lines.append("-" * 84)
     lines.append(f"{'Algorithm 1, batched (images/s)':58s} {inv['batched_images_per_s']:14.2f}")
-    lines.append(f"{'Algorithm 1, one image at a time (images/s)':58s} {inv['per_image_images_per_s']:14.2f}")
-    lines.append(f"{'  batched / per-image speed-up':58s} {inv['speedup']:13.1f}x  >= {RATIO_GOAL:.0f}x "
-                 + ("met" if inv["speedup"] >= RATIO_GOAL else "NOT met"))
+    lines.append(
+        f"{'Algorithm 1, one image at a time (images/s)':58s} {inv['per_image_images_per_s']:14.2f}"
+    )
+    lines.append(
+        f"{'  batched / per-image speed-up':58s} {inv['speedup']:13.1f}x  >= {RATIO_GOAL:.0f}x "
+        + ("met" if inv["speedup"] >= RATIO_GOAL else "NOT met")
+    )
     lines.append(f"{'  (the batch decodes the shared starts once; a loop, once per image)':58s}")
-    lines.append(f"{'  final MSE on the looped images, batched | per-image':58s} {inv['batched_final_mse']:.5f} | {inv['per_image_final_mse']:.5f}")
+    lines.append(
+        f"{'  final MSE on the looped images, batched | per-image':58s} "
+        f"{inv['batched_final_mse']:.5f} | {inv['per_image_final_mse']:.5f}"
+    )
     lines.append(f"{'inversion GFLOP/s achieved':58s} {inv['achieved_flops_per_s'] / 1e9:14.1f}")
-    lines.append(f"{'float32 matmul peak GFLOP/s':58s} {results['matmul_peak_flops_per_s'] / 1e9:14.1f}")
-    lines.append(f"{'  share of peak':58s} {inv['achieved_flops_per_s'] / results['matmul_peak_flops_per_s']:14.1%}")
-    lines.append(f"{'fast inference copy of G vs G as trained: decoding speed-up':58s} "
-                 f"{results['fast_decoder_speedup']:13.1f}x")
+    lines.append(
+        f"{'float32 matmul peak GFLOP/s':58s} {results['matmul_peak_flops_per_s'] / 1e9:14.1f}"
+    )
+    lines.append(
+        f"{'  share of peak':58s} "
+        f"{inv['achieved_flops_per_s'] / results['matmul_peak_flops_per_s']:14.1%}"
+    )
+    lines.append(
+        f"{'fast inference copy of G vs G as trained: decoding speed-up':58s} "
+        f"{results['fast_decoder_speedup']:13.1f}x"
+    )
     t = results["training"]
-    lines.append(f"{'dcgan training, the library loop (images/s)':58s} {t['library_images_per_s']:14.1f}")
-    lines.append(f"{'  plain PyTorch loop, contiguous (images/s)':58s} {t['plain_contiguous_images_per_s']:14.1f}")
-    lines.append(f"{'  plain PyTorch loop, channels_last (images/s)':58s} {t['plain_channels_last_images_per_s']:14.1f}")
-    lines.append(f"{'  library / plain channels_last':58s} {t['library_over_plain_channels_last']:13.2f}x  "
-                 f">= {PARITY_GOAL}x " + ("met" if t["library_over_plain_channels_last"] >= PARITY_GOAL
-                                         else "NOT met"))
-    lines.append(f"{'  library / plain contiguous':58s} {t['library_over_plain_contiguous']:13.2f}x")
+    lines.append(
+        f"{'dcgan training, the library loop (images/s)':58s} {t['library_images_per_s']:14.1f}"
+    )
+    lines.append(
+        f"{'  plain PyTorch loop, contiguous (images/s)':58s} "
+        f"{t['plain_contiguous_images_per_s']:14.1f}"
+    )
+    lines.append(
+        f"{'  plain PyTorch loop, channels_last (images/s)':58s} "
+        f"{t['plain_channels_last_images_per_s']:14.1f}"
+    )
+    lines.append(
+        f"{'  library / plain channels_last':58s} {t['library_over_plain_channels_last']:13.2f}x  "
+        f">= {PARITY_GOAL}x "
+        + ("met" if t["library_over_plain_channels_last"] >= PARITY_GOAL else "NOT met")
+    )
+    lines.append(
+        f"{'  library / plain contiguous':58s} {t['library_over_plain_contiguous']:13.2f}x"
+    )
     for row in results.get("chapters", []):
         name = f"chapter {row['chapter']} ({row['mode']}) s | peak GB"
         budget = time_budget(row["chapter"], row["mode"])
         met = row["peak_rss_gb"] <= MEMORY_GOAL_GB and row["ok"] and row["seconds"] <= budget
-        lines.append(f"{name:58s} {row['seconds']:7.1f} | {row['peak_rss_gb']:4.2f}  <= {budget:.0f} s, "
-                     f"{MEMORY_GOAL_GB:.0f} GB " + ("met" if met else "NOT met"))
+        lines.append(
+            f"{name:58s} {row['seconds']:7.1f} | {row['peak_rss_gb']:4.2f}  <= {budget:.0f} s, "
+            f"{MEMORY_GOAL_GB:.0f} GB " + ("met" if met else "NOT met")
+        )
         if row["mode"] == "full" and row["ok"]:
             cell = f"  its longest cell (code cell {row['longest_cell']}) s"
-            lines.append(f"{cell:58s} {row['longest_cell_seconds']:7.1f}  <= {CELL_BUDGET_S} s "
-                         + ("met" if row["longest_cell_seconds"] <= CELL_BUDGET_S else "NOT met"))
+            lines.append(
+                f"{cell:58s} {row['longest_cell_seconds']:7.1f}  <= {CELL_BUDGET_S} s "
+                + ("met" if row["longest_cell_seconds"] <= CELL_BUDGET_S else "NOT met")
+            )
     lines.append("")
     lines.append(inverter_sweep.table(results["sweep"], results["sweep_images"]))
     if "book" in results:
         b = results["book"]
-        lines.append(f"{'whole book build (fresh cache) s | peak GB':58s} {b['seconds']:7.1f} | {b['peak_rss_gb']:4.2f}"
-                     + ("" if b["ok"] else "  FAILED"))
+        lines.append(
+            f"{'whole book build (fresh cache) s | peak GB':58s} "
+            f"{b['seconds']:7.1f} | {b['peak_rss_gb']:4.2f}"
+            + ("" if b["ok"] else "  FAILED")
+        )
     return "\n".join(lines)
 
 
@@ -215,11 +287,19 @@ def main() -> int:
     args = parser.parse_args()
     torch.manual_seed(0)
     n_images, steps, n_loop = (64, 10, 16) if args.quick else (256, 30, 64)
-    results = {"host": platform.node(), "machine": platform.processor() or platform.machine(),
-               "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-               "torch": torch.__version__, "library_version": __version__,
-               "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-    print(f"inverting {n_images} test digits batched, and {n_loop} of them one at a time ...", flush=True)
+    results = {
+        "host": platform.node(),
+        "machine": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "library_version": __version__,
+        "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    print(
+        f"inverting {n_images} test digits batched, and {n_loop} of them one at a time ...",
+        flush=True,
+    )
     results["inversion"] = bench_inversion(n_images, steps, n_starts=1000, n_loop=n_loop)
     results["matmul_peak_flops_per_s"] = matmul_peak()
     results["fast_decoder_speedup"] = fast_decoder_speedup()
@@ -227,8 +307,11 @@ def main() -> int:
     print(f"sweeping Algorithm 1's step size on {n_sweep} held-out test digits ...", flush=True)
     generator = zoo.load("favuzzi2019/dcgan").generator
     held_out = inverter_sweep.held_out_digits(n_sweep)
-    results["sweep"] = (inverter_sweep.sweep(generator, held_out, (0.05, 0.1), (10, 30)) if args.quick
-                        else inverter_sweep.sweep(generator, held_out))
+    results["sweep"] = (
+        inverter_sweep.sweep(generator, held_out, (0.05, 0.1), (10, 30))
+        if args.quick
+        else inverter_sweep.sweep(generator, held_out)
+    )
     results["sweep_images"] = n_sweep
     n_train = 640 if args.quick else 1280
     print(f"training dcgan on {n_train} images: the library's loop and a plain one ...", flush=True)

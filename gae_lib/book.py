@@ -2,15 +2,15 @@
 the book's chapters with their QUICK parameters (for papermill, tests and `make bench`).
 
     >>> from gae_lib import book
-    >>> book.table("mse", {"AE": {"digits": 0.026}}, fmt=".4f")      # glues mse_AE_digits
+    >>> book.table("mse", {"AE": {"digits": 0.026, "letters": 0.04}})  # glues mse_AE_digits, ...
     >>> claims = book.Claims(favuzzi2019.CLAIMS)
-    >>> claims.check("ae_beats_egd_on_digits", ours="0.026 vs 0.012", holds=False,
-    ...              computed_in="Compressive power: `mean`", value=0.012 / 0.026)
+    >>> claims.compare("digits", 0.026, "<", 0.012, computed_in="Compressive power: `mean`")
     >>> claims.table()                                               # paper vs this book
 
 Every glued value is also readable from an executed notebook (``glued_values``), so tests
 assert numbers and claim outcomes, never prose.
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,37 +29,61 @@ def key(*parts) -> str:
 def glue(name: str, value) -> None:
     """myst_nb.glue without display (imported here so the library works without myst-nb)."""
     from myst_nb import glue as myst_glue
+
     myst_glue(name, value, display=False)
 
 
-def glue_all(prefix: str, values: dict) -> None:
-    """Glue every value of a dict under ``prefix_label``."""
+def glue_all(values: dict, prefix: str | None = None) -> None:
+    """Glue every leaf of a (nested) dict under its path: ``glue_all({"doe": {"AE": 0.0}})``
+    glues ``doe_AE``; with ``prefix="mse"``, ``{"AE": {"digits": x}}`` glues ``mse_AE_digits``."""
     for label, value in values.items():
-        glue(key(prefix, label), value)
+        name = label if prefix is None else key(prefix, label)
+        if isinstance(value, dict):
+            glue_all(value, key(name))
+        else:
+            glue(key(name), value)
 
 
 def formatted(value, spec: str) -> str:
     return value if isinstance(value, str) else format(value, spec)
 
 
-def table(name: str, rows: dict[str, dict], fmt: str | dict = ".4f", index: str = "",
-          glued: bool = True):
+def table(
+    name: str,
+    rows: dict[str, dict],
+    fmt: str | dict = ".4f",
+    index: str = "",
+    glued: bool = True,
+    title: str = "",
+):
     """A Markdown table of ``rows[row][column]``; each numeric cell is glued as
-    ``name_row_column`` (stable names for the prose and the tests).  ``fmt``: a format spec,
-    or one per column; strings are shown as they are."""
+    ``name_row_column``, or ``name_row`` in a one-column table (stable names for the prose
+    and the tests).  ``fmt``: a format spec, or one per column; strings are shown as they
+    are (and not glued).  ``title`` is set in bold above the table."""
     from IPython.display import Markdown
+
     columns = list(dict.fromkeys(c for cells in rows.values() for c in cells))
     spec = fmt if isinstance(fmt, dict) else {c: fmt for c in columns}
-    lines = ["| " + " | ".join([index or name, *columns]) + " |",
-             "|---" * (len(columns) + 1) + "|"]
+    lines = ["| " + " | ".join([index or name, *columns]) + " |", "|---" * (len(columns) + 1) + "|"]
     for row, cells in rows.items():
-        lines.append("| " + " | ".join([str(row), *(formatted(cells[c], spec.get(c, ".4f"))
-                                                   if c in cells else "—" for c in columns)]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    str(row),
+                    *(
+                        formatted(cells[c], spec.get(c, ".4f")) if c in cells else "—"
+                        for c in columns
+                    ),
+                ]
+            )
+            + " |"
+        )
         if glued:
             for column, value in cells.items():
                 if not isinstance(value, str):
-                    glue(key(name, row, column), value)
-    return Markdown("\n".join(lines))
+                    glue(key(name, row) if len(columns) == 1 else key(name, row, column), value)
+    return Markdown((f"**{title}**\n\n" if title else "") + "\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -67,43 +91,100 @@ class Claim:
     """One finding of the document: what it is about, the document's value, ours, and
     whether the direction the document reports holds here (None: a number beside a number,
     no direction to test)."""
+
     id: str
     quantity: str
     paper: str
     ours: str
     holds: bool | None
     computed_in: str
-    value: float | None = None    # our number behind ``ours``, for the tests
+    value: float | None = None  # our number behind ``ours``, for the tests
+    versus: float | None = None  # the number it is compared with, if any
+
+
+OPERATORS = {
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A finding as the document states it, with the chapter's sentence for either outcome
+    (``{ours}`` in a sentence is replaced by our value)."""
+
+    quantity: str
+    paper: str
+    if_holds: str = ""
+    if_not: str = ""
 
 
 class Claims:
-    """The document's claims (``{id: (quantity, the paper's value)}``), checked one by one
-    as the chapter computes them; the section verdicts, the final table and the tests read
-    the same records."""
+    """The document's claims (``{id: Stated(...)}``), checked one by one as the chapter
+    computes them; the section verdicts, the final table and the tests read the same records."""
 
-    def __init__(self, stated: dict[str, tuple[str, str]]):
+    def __init__(self, stated: dict[str, Stated]):
         self.stated = stated
         self.checked: dict[str, Claim] = {}
 
-    def check(self, claim_id: str, *, ours: str, holds: bool | None, computed_in: str,
-              value: float | None = None, verdict: tuple[str, str] | None = None) -> Claim:
-        """Record our side of a claim; ``verdict`` = (sentence if it holds, sentence if not)
-        is glued as ``<id>_verdict`` for the section's prose."""
+    def check(
+        self,
+        claim_id: str,
+        *,
+        ours: str,
+        holds: bool | None,
+        computed_in: str,
+        value: float | None = None,
+        versus: float | None = None,
+    ) -> Claim:
+        """Record our side of a claim.  If the document's claim has sentences for the two
+        outcomes, the one that applies is glued as ``<id>_verdict`` for the section's prose."""
         if claim_id not in self.stated:
-            raise KeyError(f"{claim_id!r} is not a claim of the document; expected one of "
-                           f"{', '.join(self.stated)}")
-        quantity, paper = self.stated[claim_id]
-        claim = Claim(claim_id, quantity, paper, ours, None if holds is None else bool(holds),
-                      computed_in, None if value is None else float(value))
+            raise KeyError(
+                f"{claim_id!r} is not a claim of the document; expected one of "
+                f"{', '.join(self.stated)}"
+            )
+        stated = self.stated[claim_id]
+        claim = Claim(
+            claim_id,
+            stated.quantity,
+            stated.paper,
+            ours,
+            None if holds is None else bool(holds),
+            computed_in,
+            None if value is None else float(value),
+            None if versus is None else float(versus),
+        )
         self.checked[claim_id] = claim
-        if verdict is not None:
-            glue(f"{claim_id}_verdict", verdict[0] if claim.holds else verdict[1])
+        if stated.if_holds or stated.if_not:
+            sentence = stated.if_holds if claim.holds else stated.if_not
+            glue(f"{claim_id}_verdict", sentence.replace("{ours}", ours))
         return claim
+
+    def compare(
+        self, claim_id: str, ours, relation: str, versus, *, computed_in: str, fmt: str = ".4f"
+    ) -> Claim:
+        """A claim that one number of ours stands in ``relation`` ('<', '>', ...) to another:
+        e.g. ``compare("digits", mse_ae, "<", mse_egd, ...)`` holds if the AE's error is lower."""
+        if relation not in OPERATORS:
+            raise ValueError(f"relation: expected one of {tuple(OPERATORS)}, got {relation!r}")
+        return self.check(
+            claim_id,
+            ours=f"{ours:{fmt}} vs {versus:{fmt}}",
+            holds=OPERATORS[relation](ours, versus),
+            computed_in=computed_in,
+            value=ours,
+            versus=versus,
+        )
 
     def table(self):
         """The "paper vs this book" table; glues ``n_agree``, ``n_compared`` and ``claims``
         (every record, for the tests).  Every stated claim must have been checked."""
         from IPython.display import Markdown
+
         missing = [c for c in self.stated if c not in self.checked]
         if missing:
             raise ValueError(f"claims not checked by the chapter: {', '.join(missing)}")
@@ -112,10 +193,14 @@ class Claims:
         glue("n_compared", sum(c.holds is not None for c in records))
         glue("claims", {c.id: asdict(c) for c in records})
         mark = {True: "yes", False: "**no**", None: "—"}
-        return Markdown("| quantity | paper | this book | direction agrees | computed in |\n"
-                        "|---|---|---|---|---|\n" + "\n".join(
-                            f"| {c.quantity} | {c.paper} | {c.ours} | {mark[c.holds]} | "
-                            f"{c.computed_in} |" for c in records))
+        return Markdown(
+            "| quantity | paper | this book | direction agrees | computed in |\n"
+            "|---|---|---|---|---|\n"
+            + "\n".join(
+                f"| {c.quantity} | {c.paper} | {c.ours} | {mark[c.holds]} | {c.computed_in} |"
+                for c in records
+            )
+        )
 
 
 # --- The book's chapters (papermill tests, nbval, `make bench`, `make reproduce`) ---
@@ -126,6 +211,7 @@ BOOK = REPO_ROOT / "book"
 def toc_pages() -> list[str]:
     """Every page of _toc.yml (without suffix), the root first."""
     import yaml
+
     toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
     pages = [toc["root"]]
     for part in toc.get("parts", [toc]):

@@ -1,5 +1,6 @@
 """Input checks shared by the inverter and the metrics: bad input fails early and
 says what was expected, instead of producing a silent NaN three calls later."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,16 +26,21 @@ def check_finite(x: torch.Tensor, name: str) -> None:
         raise ValueError(f"{name}: expected finite values, found {bad} NaN/inf entries")
 
 
-def check_images(x, name: str = "images", channels: int | None = None,
-                 size: tuple[int, int] | None = (28, 28)) -> torch.Tensor:
+def check_images(
+    x, name: str = "images", channels: int | None = None, size: tuple[int, int] | None = (28, 28)
+) -> torch.Tensor:
     """A non-empty float batch (N, C, H, W) of finite values in [-1, 1]."""
     x = as_tensor(x, name)
     if x.dim() != 4:
-        raise ValueError(f"{name}: expected a batch of shape (N, C, H, W), got shape {tuple(x.shape)}")
+        raise ValueError(
+            f"{name}: expected a batch of shape (N, C, H, W), got shape {tuple(x.shape)}"
+        )
     if len(x) == 0:
         raise ValueError(f"{name}: expected at least one image, got an empty batch")
     if x.numel() == 0:
-        raise ValueError(f"{name}: expected images with at least one pixel, got shape {tuple(x.shape)}")
+        raise ValueError(
+            f"{name}: expected images with at least one pixel, got shape {tuple(x.shape)}"
+        )
     if not x.is_floating_point():
         raise ValueError(f"{name}: expected floating-point pixels in [-1, 1], got dtype {x.dtype}")
     if channels is not None and x.shape[1] != channels:
@@ -44,8 +50,10 @@ def check_images(x, name: str = "images", channels: int | None = None,
     check_finite(x, name)
     lo, hi = x.min().item(), x.max().item()
     if lo < IMAGE_RANGE[0] - RANGE_SLACK or hi > IMAGE_RANGE[1] + RANGE_SLACK:
-        raise ValueError(f"{name}: expected pixel values in [-1, 1] (use gae_lib.data.to_signed "
-                         f"for [0, 1] images), got range [{lo:.3g}, {hi:.3g}]")
+        raise ValueError(
+            f"{name}: expected pixel values in [-1, 1] (use gae_lib.data.to_signed "
+            f"for [0, 1] images), got range [{lo:.3g}, {hi:.3g}]"
+        )
     return x
 
 
@@ -57,8 +65,10 @@ def check_mask(mask, images: torch.Tensor) -> torch.Tensor:
         mask = mask.unsqueeze(0)
     one = tuple(images.shape[1:])
     if mask.dim() != 4 or tuple(mask.shape[1:]) != one or len(mask) not in (1, len(images)):
-        raise ValueError(f"mask: expected shape {tuple(images.shape)}, {(1, *one)} or {one} "
-                         f"(1 = known pixel), got {tuple(mask.shape)}")
+        raise ValueError(
+            f"mask: expected shape {tuple(images.shape)}, {(1, *one)} or {one} "
+            f"(1 = known pixel), got {tuple(mask.shape)}"
+        )
     mask = mask.float()
     check_finite(mask, "mask")
     if not ((mask == 0) | (mask == 1)).all():
@@ -72,7 +82,9 @@ def check_codes(z, name: str = "codes") -> torch.Tensor:
     """A non-empty finite matrix (N, D)."""
     z = as_tensor(z, name)
     if z.dim() != 2 or len(z) == 0 or z.shape[1] == 0:
-        raise ValueError(f"{name}: expected a non-empty matrix of shape (N, D), got {tuple(z.shape)}")
+        raise ValueError(
+            f"{name}: expected a non-empty matrix of shape (N, D), got {tuple(z.shape)}"
+        )
     check_finite(z.float(), name)
     return z
 
@@ -81,7 +93,9 @@ def check_labels(y, n: int, name: str = "labels") -> torch.Tensor:
     """n integer class labels (tensor, array or list) as a 1-D tensor."""
     y = as_tensor(np.asarray(y) if isinstance(y, (list, tuple)) else y, name)
     if y.dim() != 1 or len(y) != n:
-        raise ValueError(f"{name}: expected {n} integer labels of shape ({n},), got {tuple(y.shape)}")
+        raise ValueError(
+            f"{name}: expected {n} integer labels of shape ({n},), got {tuple(y.shape)}"
+        )
     if y.is_floating_point() or y.is_complex():
         raise ValueError(f"{name}: expected integer class labels, got dtype {y.dtype}")
     return y

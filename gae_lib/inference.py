@@ -11,6 +11,7 @@ generator's up to float round-off (tested).
 The copy always runs in eval mode (BatchNorm with its running statistics), whatever mode the
 original is in.  Any other architecture gets a plain frozen copy, channels_last on a CPU.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,7 +22,7 @@ from torch import nn
 from .nets import Generator
 
 # TAPS[k] sums the 3 taps of a 1-D kernel into tap k of the stride-2 transposed kernel.
-TAPS = torch.tensor([[0., 0., 1.], [0., 1., 1.], [1., 1., 0.], [1., 0., 0.]])
+TAPS = torch.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
 
 
 def folded(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,10 +52,16 @@ class FastGenerator(nn.Module):
         linear, _, unflatten, _, conv1, bn1, _, _, conv2, bn2, _, conv3, _ = g.net
         self.latent_dim, self.channels = g.latent_dim, g.channels
         self.net = nn.Sequential(
-            copy.deepcopy(linear), nn.ReLU(), copy.deepcopy(unflatten),
-            upsample_conv_as_transposed(*folded(conv1, bn1)), nn.ReLU(),
-            upsample_conv_as_transposed(*folded(conv2, bn2)), nn.ReLU(),
-            copy.deepcopy(conv3), nn.Tanh())
+            copy.deepcopy(linear),
+            nn.ReLU(),
+            copy.deepcopy(unflatten),
+            upsample_conv_as_transposed(*folded(conv1, bn1)),
+            nn.ReLU(),
+            upsample_conv_as_transposed(*folded(conv2, bn2)),
+            nn.ReLU(),
+            copy.deepcopy(conv3),
+            nn.Tanh(),
+        )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z)
@@ -64,17 +71,41 @@ def has_dcgan28_layout(generator: nn.Module) -> bool:
     if type(generator) is not Generator:
         return False
     kinds = [type(m) for m in generator.net]
-    return kinds == [nn.Linear, nn.ReLU, nn.Unflatten, nn.Upsample, nn.Conv2d, nn.BatchNorm2d,
-                     nn.ReLU, nn.Upsample, nn.Conv2d, nn.BatchNorm2d, nn.ReLU, nn.Conv2d, nn.Tanh] \
-        and all(m.scale_factor == 2 and m.mode == "nearest" for m in generator.net if isinstance(m, nn.Upsample)) \
-        and all(m.kernel_size == (3, 3) and m.padding == (1, 1) and m.stride == (1, 1)
-                for m in generator.net if isinstance(m, nn.Conv2d))
+    return (
+        kinds
+        == [
+            nn.Linear,
+            nn.ReLU,
+            nn.Unflatten,
+            nn.Upsample,
+            nn.Conv2d,
+            nn.BatchNorm2d,
+            nn.ReLU,
+            nn.Upsample,
+            nn.Conv2d,
+            nn.BatchNorm2d,
+            nn.ReLU,
+            nn.Conv2d,
+            nn.Tanh,
+        ]
+        and all(
+            m.scale_factor == 2 and m.mode == "nearest"
+            for m in generator.net
+            if isinstance(m, nn.Upsample)
+        )
+        and all(
+            m.kernel_size == (3, 3) and m.padding == (1, 1) and m.stride == (1, 1)
+            for m in generator.net
+            if isinstance(m, nn.Conv2d)
+        )
+    )
 
 
 @torch.no_grad()
 def frozen_copy(generator: nn.Module) -> nn.Module:
     """A copy of ``generator`` for inference only (eval mode, no parameter gradients; the
-    original is not touched): the FastGenerator where the layout allows, else a plain copy, channels_last on
+    original is not touched): the FastGenerator where the layout allows, else a plain copy,
+    channels_last on
     a CPU.  Carries ``latent_dim`` and ``channels``."""
     device = next(generator.parameters()).device
     fast = has_dcgan28_layout(generator)

@@ -1,4 +1,5 @@
 """Losses, each named after what it is, with the equation it implements."""
+
 from __future__ import annotations
 
 import torch
@@ -7,8 +8,9 @@ import torch.nn.functional as F
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """D's side of favuzzi2019 eq. 2: cross-entropy of D(x) against 1 and D(G(z)) against 0."""
-    return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
-            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    return F.binary_cross_entropy_with_logits(
+        real_logits, torch.ones_like(real_logits)
+    ) + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
 
 
 def nonsaturating_generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
@@ -23,7 +25,8 @@ def reconstruction_mse(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
 
 
 def reconstruction_l1(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
-    """Mean absolute error (the outlier GAN's score in favuzzi2019, sec. 4; the AEGAN's image loss)."""
+    """Mean absolute error (the outlier GAN's score in favuzzi2019, sec. 4; lazarou2022's image
+    loss)."""
     return F.l1_loss(x_hat, x)
 
 
@@ -32,17 +35,23 @@ def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     return 0.5 * (mean.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)
 
 
-def vae_negative_elbo(x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor,
-                      log_var: torch.Tensor, pixel_sigma: float) -> torch.Tensor:
+def vae_negative_elbo(
+    x: torch.Tensor,
+    x_hat: torch.Tensor,
+    mean: torch.Tensor,
+    log_var: torch.Tensor,
+    pixel_sigma: float,
+) -> torch.Tensor:
     """-ELBO per image, averaged over the batch (Kingma & Welling 2014, eq. 3/10):
     Gaussian decoder with fixed pixel standard deviation ``pixel_sigma`` (up to a
     constant) plus the KL of the posterior to the standard Gaussian prior."""
     squared_error = (x - x_hat).pow(2).flatten(1).sum(dim=1)
-    return (squared_error / (2 * pixel_sigma ** 2) + gaussian_kl(mean, log_var)).mean()
+    return (squared_error / (2 * pixel_sigma**2) + gaussian_kl(mean, log_var)).mean()
 
 
-def masked_mse_per_image(x: torch.Tensor, x_hat: torch.Tensor,
-                         mask: torch.Tensor | None = None) -> torch.Tensor:
+def masked_mse_per_image(
+    x: torch.Tensor, x_hat: torch.Tensor, mask: torch.Tensor | None = None
+) -> torch.Tensor:
     """MSE(x, G(z)) of each image over its known pixels (mask 1 = known): the objective of
     favuzzi2019 Algorithm 1, restricted to known pixels for image completion (Fig. 4)."""
     squared = (x_hat - x).pow(2)
@@ -60,8 +69,9 @@ def classification_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Ten
     return F.cross_entropy(logits, labels)
 
 
-def vae_negative_elbo_bernoulli(x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor,
-                                log_var: torch.Tensor) -> torch.Tensor:
+def vae_negative_elbo_bernoulli(
+    x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor
+) -> torch.Tensor:
     """-ELBO per image with a Bernoulli decoder on pixels mapped to [0, 1] (kingma2014,
     appendix C.1; the pytorch/examples VAE): binary cross-entropy summed over pixels + KL."""
     p = ((x_hat + 1) / 2).clamp(1e-6, 1 - 1e-6)

@@ -16,6 +16,7 @@ downstream); discriminators and critics return one logit (or score) per input.  
 
 PyTorch's BatchNorm momentum 0.2 is Keras's momentum 0.8 (the two define it oppositely).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -25,8 +26,12 @@ from torch import nn
 
 BN_MOMENTUM = 0.2  # Keras BatchNormalization(momentum=0.8)
 NORMS = ("batch", "layer", "none")
-ACTIVATIONS = {"leaky_relu": lambda: nn.LeakyReLU(0.2), "relu": nn.ReLU, "tanh": nn.Tanh,
-               "elu": nn.ELU}
+ACTIVATIONS = {
+    "leaky_relu": lambda: nn.LeakyReLU(0.2),
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+}
 ENCODER_OUTPUTS = ("tanh", "linear", "gaussian")
 IMAGE_SIDE = 28
 
@@ -34,12 +39,15 @@ IMAGE_SIDE = 28
 @dataclass(frozen=True)
 class NetSpec:
     """The architecture of one network; the family decides its role."""
+
     arch: str = "dcgan28"
-    norm: str = "batch"                  # dcgan28 only
-    widths: tuple[int, ...] | None = None  # mlp / latent-mlp hidden widths; None: the role's default
-    activation: str = "leaky_relu"       # mlp / latent-mlp
-    dropout: float = 0.0                 # mlp discriminator
-    output: str = "tanh"                 # encoders: tanh | linear | gaussian
+    norm: str = "batch"  # dcgan28 only
+    widths: tuple[int, ...] | None = (
+        None  # mlp / latent-mlp hidden widths; None: the role's default
+    )
+    activation: str = "leaky_relu"  # mlp / latent-mlp
+    dropout: float = 0.0  # mlp discriminator
+    output: str = "tanh"  # encoders: tanh | linear | gaussian
 
     def __post_init__(self):
         if self.widths is not None:
@@ -47,8 +55,9 @@ class NetSpec:
         if self.norm not in NORMS:
             raise ValueError(f"norm: expected one of {NORMS}, got {self.norm!r}")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation: expected one of {tuple(ACTIVATIONS)}, "
-                             f"got {self.activation!r}")
+            raise ValueError(
+                f"activation: expected one of {tuple(ACTIVATIONS)}, got {self.activation!r}"
+            )
         if self.output not in ENCODER_OUTPUTS:
             raise ValueError(f"output: expected one of {ENCODER_OUTPUTS}, got {self.output!r}")
 
@@ -74,13 +83,19 @@ class Generator(nn.Module):
         self.latent_dim, self.channels = latent_dim, channels
         self.net = nn.Sequential(
             # The original code puts a ReLU after the dense layer; kept.
-            nn.Linear(latent_dim, 128 * 7 * 7), nn.ReLU(),
+            nn.Linear(latent_dim, 128 * 7 * 7),
+            nn.ReLU(),
             nn.Unflatten(1, (128, 7, 7)),
             nn.Upsample(scale_factor=2),
-            nn.Conv2d(128, 128, 3, padding=1), norm_2d(norm, 128), nn.ReLU(),
+            nn.Conv2d(128, 128, 3, padding=1),
+            norm_2d(norm, 128),
+            nn.ReLU(),
             nn.Upsample(scale_factor=2),
-            nn.Conv2d(128, 64, 3, padding=1), norm_2d(norm, 64), nn.ReLU(),
-            nn.Conv2d(64, channels, 3, padding=1), nn.Tanh(),
+            nn.Conv2d(128, 64, 3, padding=1),
+            norm_2d(norm, 64),
+            nn.ReLU(),
+            nn.Conv2d(64, channels, 3, padding=1),
+            nn.Tanh(),
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -89,6 +104,7 @@ class Generator(nn.Module):
 
 def conv_body(channels: int, norm: str = "batch") -> nn.Sequential:
     """The DCGAN-28 discriminator's convolutions: 28x28 image -> 4096 features."""
+
     def block(cin, cout, stride, normed=True):
         layers = [nn.Conv2d(cin, cout, 3, stride=stride, padding=1)]
         if normed:
@@ -96,12 +112,14 @@ def conv_body(channels: int, norm: str = "batch") -> nn.Sequential:
         return layers + [nn.LeakyReLU(0.2), nn.Dropout(0.25)]
 
     return nn.Sequential(
-        *block(channels, 32, 2, normed=False),        # 28 -> 14
-        nn.Conv2d(32, 64, 3, stride=2, padding=1),    # 14 -> 7
-        nn.ZeroPad2d((0, 1, 0, 1)),                   # 7 -> 8, as the original
-        norm_2d(norm, 64), nn.LeakyReLU(0.2), nn.Dropout(0.25),
-        *block(64, 128, 2),                           # 8 -> 4
-        *block(128, 256, 1),                          # 4 -> 4
+        *block(channels, 32, 2, normed=False),  # 28 -> 14
+        nn.Conv2d(32, 64, 3, stride=2, padding=1),  # 14 -> 7
+        nn.ZeroPad2d((0, 1, 0, 1)),  # 7 -> 8, as the original
+        norm_2d(norm, 64),
+        nn.LeakyReLU(0.2),
+        nn.Dropout(0.25),
+        *block(64, 128, 2),  # 8 -> 4
+        *block(128, 256, 1),  # 4 -> 4
         nn.Flatten(),
     )
 
@@ -154,8 +172,9 @@ class EncoderBase(nn.Module):
 class Encoder(EncoderBase):
     """DCGAN-28 encoder: the discriminator's body, then a code layer."""
 
-    def __init__(self, latent_dim: int = 100, channels: int = 1, output: str = "tanh",
-                 norm: str = "batch"):
+    def __init__(
+        self, latent_dim: int = 100, channels: int = 1, output: str = "tanh", norm: str = "batch"
+    ):
         super().__init__(latent_dim, channels, output)
         self.body = conv_body(channels, norm)
         self.head = self.head_for(256 * 4 * 4)
@@ -169,18 +188,23 @@ class WGANCritic(nn.Module):
         super().__init__()
         self.channels = channels
         self.body = nn.Sequential(
-            nn.Conv2d(channels, width, 5, stride=2, padding=2), nn.LeakyReLU(0.2),       # 14
-            nn.Conv2d(width, 2 * width, 5, stride=2, padding=2), nn.LeakyReLU(0.2),      # 7
-            nn.Conv2d(2 * width, 4 * width, 5, stride=2, padding=2), nn.LeakyReLU(0.2),  # 4
-            nn.Flatten())
+            nn.Conv2d(channels, width, 5, stride=2, padding=2),
+            nn.LeakyReLU(0.2),  # 14
+            nn.Conv2d(width, 2 * width, 5, stride=2, padding=2),
+            nn.LeakyReLU(0.2),  # 7
+            nn.Conv2d(2 * width, 4 * width, 5, stride=2, padding=2),
+            nn.LeakyReLU(0.2),  # 4
+            nn.Flatten(),
+        )
         self.head = nn.Linear(4 * width * 4 * 4, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(x)).squeeze(1)
 
 
-def mlp(sizes: list[int], activation: str, dropout: float = 0.0,
-        activate_last: bool = False) -> nn.Sequential:
+def mlp(
+    sizes: list[int], activation: str, dropout: float = 0.0, activate_last: bool = False
+) -> nn.Sequential:
     """Linear layers of ``sizes``, each hidden one (and the last if ``activate_last``)
     followed by the activation (and dropout)."""
     layers: list[nn.Module] = []
@@ -197,13 +221,21 @@ class MLPGenerator(nn.Module):
     """z -> hidden layers -> tanh image (goodfellow2014-style; the common MNIST reference
     G is 100 -> 256 -> 512 -> 1024 -> 784 with LeakyReLU 0.2)."""
 
-    def __init__(self, latent_dim: int = 100, channels: int = 1, widths=(256, 512, 1024),
-                 activation: str = "leaky_relu"):
+    def __init__(
+        self,
+        latent_dim: int = 100,
+        channels: int = 1,
+        widths=(256, 512, 1024),
+        activation: str = "leaky_relu",
+    ):
         super().__init__()
         self.latent_dim, self.channels = latent_dim, channels
         pixels = channels * IMAGE_SIDE * IMAGE_SIDE
-        self.net = nn.Sequential(mlp([latent_dim, *widths, pixels], activation), nn.Tanh(),
-                                 nn.Unflatten(1, (channels, IMAGE_SIDE, IMAGE_SIDE)))
+        self.net = nn.Sequential(
+            mlp([latent_dim, *widths, pixels], activation),
+            nn.Tanh(),
+            nn.Unflatten(1, (channels, IMAGE_SIDE, IMAGE_SIDE)),
+        )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z)
@@ -212,12 +244,18 @@ class MLPGenerator(nn.Module):
 class MLPDiscriminator(nn.Module):
     """image -> hidden layers (activation, dropout) -> logit."""
 
-    def __init__(self, channels: int = 1, widths=(1024, 512, 256), activation: str = "leaky_relu",
-                 dropout: float = 0.3):
+    def __init__(
+        self,
+        channels: int = 1,
+        widths=(1024, 512, 256),
+        activation: str = "leaky_relu",
+        dropout: float = 0.3,
+    ):
         super().__init__()
         self.channels = channels
-        self.net = nn.Sequential(nn.Flatten(), mlp([channels * IMAGE_SIDE ** 2, *widths, 1],
-                                                   activation, dropout))
+        self.net = nn.Sequential(
+            nn.Flatten(), mlp([channels * IMAGE_SIDE**2, *widths, 1], activation, dropout)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)
@@ -227,10 +265,16 @@ class MLPEncoder(EncoderBase):
     """image -> hidden layers -> code ('tanh', 'linear' or 'gaussian': the VAE's encoder;
     ``widths=()`` is a linear encoder)."""
 
-    def __init__(self, latent_dim: int = 100, channels: int = 1, widths=(512,),
-                 activation: str = "relu", output: str = "gaussian"):
+    def __init__(
+        self,
+        latent_dim: int = 100,
+        channels: int = 1,
+        widths=(512,),
+        activation: str = "relu",
+        output: str = "gaussian",
+    ):
         super().__init__(latent_dim, channels, output)
-        sizes = [channels * IMAGE_SIDE ** 2, *widths]
+        sizes = [channels * IMAGE_SIDE**2, *widths]
         self.body = nn.Sequential(nn.Flatten(), *mlp(sizes, activation, activate_last=True))
         self.head = self.head_for(sizes[-1])
 
@@ -254,9 +298,15 @@ class Classifier(nn.Module):
         super().__init__()
         self.channels, self.classes = channels, classes
         self.body = nn.Sequential(
-            nn.Conv2d(channels, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 14
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),         # 7
-            nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+            nn.Conv2d(channels, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 14
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 7
+            nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 128),
+            nn.ReLU(),
         )
         self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(128, classes))
 
@@ -276,17 +326,21 @@ ROLES = ("generator", "discriminator", "encoder", "latent_discriminator", "class
 # Which architectures can fill which role, and the role's default hidden widths.
 ARCHITECTURES = {
     ("generator", "dcgan28"): lambda s, d, c: Generator(d, c, s.norm),
-    ("generator", "mlp"): lambda s, d, c: MLPGenerator(d, c, default(s.widths, (256, 512, 1024)),
-                                                       s.activation),
+    ("generator", "mlp"): lambda s, d, c: MLPGenerator(
+        d, c, default(s.widths, (256, 512, 1024)), s.activation
+    ),
     ("discriminator", "dcgan28"): lambda s, d, c: Discriminator(c, s.norm),
     ("discriminator", "wgan-gp-critic"): lambda s, d, c: WGANCritic(c),
-    ("discriminator", "mlp"): lambda s, d, c: MLPDiscriminator(c, default(s.widths, (1024, 512, 256)),
-                                                               s.activation, s.dropout),
+    ("discriminator", "mlp"): lambda s, d, c: MLPDiscriminator(
+        c, default(s.widths, (1024, 512, 256)), s.activation, s.dropout
+    ),
     ("encoder", "dcgan28"): lambda s, d, c: Encoder(d, c, s.output, s.norm),
-    ("encoder", "mlp"): lambda s, d, c: MLPEncoder(d, c, default(s.widths, (512,)), s.activation,
-                                                   s.output),
+    ("encoder", "mlp"): lambda s, d, c: MLPEncoder(
+        d, c, default(s.widths, (512,)), s.activation, s.output
+    ),
     ("latent_discriminator", "latent-mlp"): lambda s, d, c: LatentDiscriminator(
-        d, default(s.widths, (512, 512)), s.activation),
+        d, default(s.widths, (512, 512)), s.activation
+    ),
     ("classifier", "cnn"): lambda s, d, c: Classifier(c),
 }
 

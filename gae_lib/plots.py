@@ -1,4 +1,5 @@
 """Figures of the book.  Plots take tensors and return matplotlib figures; they never train."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -12,7 +13,9 @@ from .masks import with_unknown_grey  # noqa: F401  (re-exported: plots.with_unk
 def image_grid(images: torch.Tensor, nrow: int = 8) -> torch.Tensor:
     """N x C x H x W in [-1, 1] -> H' x W' x C array in [0, 1] for ``imshow``."""
     if images.ndim != 4 or images.shape[1] not in (1, 3):
-        raise ValueError(f"expected images N x C x H x W with C in (1, 3), got {tuple(images.shape)}")
+        raise ValueError(
+            f"expected images N x C x H x W with C in (1, 3), got {tuple(images.shape)}"
+        )
     grid = make_grid(images.clamp(-1, 1) * 0.5 + 0.5, nrow=nrow, padding=1, pad_value=0.5)
     return grid.permute(1, 2, 0).numpy()
 
@@ -28,15 +31,20 @@ def image_rows(rows: dict[str, torch.Tensor], scale: float = 0.55) -> plt.Figure
     """Labelled rows of equally many images, e.g. originals / reconstructions / completions."""
     n = {len(v) for v in rows.values()}
     if len(n) != 1:
-        raise ValueError(f"expected the same number of images in every row, got "
-                         f"{ {k: len(v) for k, v in rows.items()} }")
+        raise ValueError(
+            f"expected the same number of images in every row, got "
+            f"{ {k: len(v) for k, v in rows.items()} }"
+        )
     n = n.pop()
-    fig, axes = plt.subplots(len(rows), 1, figsize=(scale * n + 1.6, scale * len(rows) + 0.2),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), 1, figsize=(scale * n + 1.6, scale * len(rows) + 0.2), squeeze=False
+    )
     for ax, (label, images) in zip(axes[:, 0], rows.items()):
         show_images(ax, images, nrow=n)
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.subplots_adjust(left=1.5 / (scale * n + 1.6), right=0.99, top=0.98, bottom=0.02, hspace=0.08)
+    fig.subplots_adjust(
+        left=1.5 / (scale * n + 1.6), right=0.99, top=0.98, bottom=0.02, hspace=0.08
+    )
     return fig
 
 
@@ -46,20 +54,30 @@ def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int =
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 1.5 * rows), squeeze=False)
     for ax, (name, images) in zip(axes.flat, samples.items()):
         show_images(ax, images, name, nrow)
-    for ax in axes.flat[len(samples):]:
+    for ax in axes.flat[len(samples) :]:
         ax.axis("off")
     fig.tight_layout()
     return fig
 
 
 def shared_generator_diagram() -> plt.Figure:
-    """favuzzi2019, Figure 1: the decoder of an AE and the generator of a GAN are the same kind of map G: Z -> X."""
+    """favuzzi2019, Figure 1: the decoder of an AE and the generator of a GAN are the same kind
+    of map G: Z -> X."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.set_xlim(0, 10), ax.set_ylim(0, 4.2), ax.axis("off")
 
     def box(x, y, text, colour, w=1.6):
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - 0.35), w, 0.7, boxstyle="round,pad=0.05",
-                                    fc=colour, ec="black", lw=1))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - 0.35),
+                w,
+                0.7,
+                boxstyle="round,pad=0.05",
+                fc=colour,
+                ec="black",
+                lw=1,
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
     def arrow(x0, y0, x1, y1):
@@ -82,10 +100,24 @@ def shared_generator_diagram() -> plt.Figure:
     ax.text(8.9, 1.75, "real $x$", ha="center", fontsize=10), arrow(8.9, 1.65, 8.9, 1.15)
     ax.text(8.9, 0.2, "real or fake?", ha="center", fontsize=9)
     ax.plot([5.6, 5.6], [1.2, 2.7], ls="--", color="#8a6d00")
-    ax.text(5.7, 1.95, r"same kind of map $G: \mathcal{Z} \to \mathcal{X}$", va="center",
-            fontsize=10, color="#8a6d00")
-    ax.text(1.6, 0.8, "no encoder: find $z$ for an $x$\nwith a network $E_{NN}$ or by\n"
-            "gradient descent (Algorithm 1)", ha="center", va="center", fontsize=9, style="italic")
+    ax.text(
+        5.7,
+        1.95,
+        r"same kind of map $G: \mathcal{Z} \to \mathcal{X}$",
+        va="center",
+        fontsize=10,
+        color="#8a6d00",
+    )
+    ax.text(
+        1.6,
+        0.8,
+        "no encoder: find $z$ for an $x$\nwith a network $E_{NN}$ or by\n"
+        "gradient descent (Algorithm 1)",
+        ha="center",
+        va="center",
+        fontsize=9,
+        style="italic",
+    )
     fig.tight_layout()
     return fig
 

@@ -9,6 +9,7 @@ reference (book/reference/<chapter>.json).
 `make reproduce` runs both: the chapters, then the zoo (each model's recorded metrics computed
 again from its shipped weights, with 10,000-26,000 samples: minutes, so not in `make test`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,11 +36,22 @@ def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
     source = REPO / f"{chapter}.md"
     with tempfile.TemporaryDirectory() as tmp:
         notebook, executed = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
-        subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
+            check=True,
+            capture_output=True,
+        )
         start = time.perf_counter()
-        proc = subprocess.run([str(bindir / "papermill"), str(notebook), str(executed),
-                               "--cwd", str(source.parent), "--progress-bar"])
+        proc = subprocess.run(
+            [
+                str(bindir / "papermill"),
+                str(notebook),
+                str(executed),
+                "--cwd",
+                str(source.parent),
+                "--progress-bar",
+            ]
+        )
         if proc.returncode != 0:
             raise SystemExit(f"{chapter}: papermill failed (exit {proc.returncode}); see above")
         if keep:
@@ -71,15 +83,25 @@ def differences(reference: dict, now: dict) -> list[tuple]:
 
 
 def show(rows: list[tuple]) -> None:
-    print(f"{'glued value':42s} {'reference':>12s} {'this run':>12s} {'difference':>12s} {'rel.':>7s}")
+    print(
+        f"{'glued value':42s} {'reference':>12s} {'this run':>12s} {'difference':>12s} {'rel.':>7s}"
+    )
     for name, ref, new, delta, rel in rows:
-        fmt = lambda v: "missing" if v is None else (f"{v:.5g}" if isinstance(v, (int, float)) else str(v)[:12])
+        fmt = lambda v: (
+            "missing" if v is None else (f"{v:.5g}" if isinstance(v, (int, float)) else str(v)[:12])
+        )
         mark = "" if delta is None or rel is None or rel < 0.05 else "  <- differs by >5%"
-        print(f"{name:42s} {fmt(ref):>12s} {fmt(new):>12s} {fmt(delta) if delta is not None else '':>12s} "
-              f"{'' if rel is None else f'{rel:7.1%}'}{mark}")
+        print(
+            f"{name:42s} {fmt(ref):>12s} {fmt(new):>12s} "
+            f"{fmt(delta) if delta is not None else '':>12s} "
+            f"{'' if rel is None else f'{rel:7.1%}'}{mark}"
+        )
     changed = sum(1 for *_, rel in rows if rel is not None and rel >= 0.05)
     missing = sum(1 for _, ref, new, *_ in rows if ref is None or new is None)
-    print(f"\n{len(rows)} values: {changed} differ by more than 5%, {missing} present on one side only")
+    print(
+        f"\n{len(rows)} values: {changed} differ by more than 5%, "
+        f"{missing} present on one side only"
+    )
 
 
 def zoo_differences() -> list[tuple]:
@@ -88,6 +110,7 @@ def zoo_differences() -> list[tuple]:
 
     from . import quality, zoo
     from .families import family_of
+
     rows = []
     for name in zoo.available():
         model = zoo.load(name)
@@ -95,17 +118,26 @@ def zoo_differences() -> list[tuple]:
             now = family_of(model.config).evaluate(model.config, dict(model.items()), zoo.load)
         recorded = model.info["metrics"]
         for key in sorted(set(recorded) | set(now)):
-            ok = key in recorded and key in now and quality.metric_close(recorded[key], now[key], key)
+            ok = (
+                key in recorded
+                and key in now
+                and quality.metric_close(recorded[key], now[key], key)
+            )
             rows.append((name, key, recorded.get(key), now.get(key), ok))
         print(f"  {name}: recomputed", flush=True)
     return rows
 
 
 def show_zoo(rows: list[tuple]) -> int:
-    fmt = lambda v: "missing" if v is None else (f"{v:.5g}" if isinstance(v, float) else str(v)[:30])
+    fmt = lambda v: (
+        "missing" if v is None else (f"{v:.5g}" if isinstance(v, float) else str(v)[:30])
+    )
     print(f"{'model':28s} {'metric':26s} {'recorded':>12s} {'recomputed':>12s}")
     for name, key, recorded, now, ok in rows:
-        print(f"{name:28s} {key:26s} {fmt(recorded):>12s} {fmt(now):>12s}" + ("" if ok else "  <- differs"))
+        print(
+            f"{name:28s} {key:26s} {fmt(recorded):>12s} {fmt(now):>12s}"
+            + ("" if ok else "  <- differs")
+        )
     bad = sum(not r[4] for r in rows)
     print(f"\n{len(rows)} recorded metrics: {bad} outside the tolerance of quality.metric_close")
     return bad
@@ -117,7 +149,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
     parser.add_argument("--from-notebook", type=Path, help="an executed full-mode notebook to use")
     parser.add_argument("--keep-notebook", type=Path, help="also save the executed notebook here")
-    parser.add_argument("--zoo", action="store_true", help="only recompute the zoo's recorded metrics")
+    parser.add_argument(
+        "--zoo", action="store_true", help="only recompute the zoo's recorded metrics"
+    )
     parser.add_argument("--no-zoo", action="store_true", help="only the chapters")
     args = parser.parse_args()
     if args.zoo:
@@ -126,7 +160,9 @@ def main() -> int:
     chapters = args.chapters or [c for c in toc_chapters() if reference_path(c).exists()]
     for chapter in chapters:
         if chapter not in toc_chapters():
-            raise SystemExit(f"{chapter}: expected a chapter of _toc.yml: {', '.join(toc_chapters())}")
+            raise SystemExit(
+                f"{chapter}: expected a chapter of _toc.yml: {', '.join(toc_chapters())}"
+            )
         if args.from_notebook:
             notebook, seconds = json.loads(args.from_notebook.read_text()), None
         else:
@@ -140,11 +176,22 @@ def main() -> int:
             raise SystemExit(f"{path}: no reference yet; run with --write first")
         if args.write:
             import gae_lib
+
             REFERENCES.mkdir(exist_ok=True)
-            path.write_text(json.dumps({
-                "chapter": chapter, "gae_lib": gae_lib.__version__,
-                "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "seconds": seconds, "values": now}, indent=1, sort_keys=True) + "\n")
+            path.write_text(
+                json.dumps(
+                    {
+                        "chapter": chapter,
+                        "gae_lib": gae_lib.__version__,
+                        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "seconds": seconds,
+                        "values": now,
+                    },
+                    indent=1,
+                    sort_keys=True,
+                )
+                + "\n"
+            )
             print(f"reference written: {path.relative_to(REPO)} ({len(now)} values)")
     if not (args.no_zoo or args.chapters or args.from_notebook or args.write):
         print("\n== zoo: recorded metrics recomputed from the shipped weights ==")

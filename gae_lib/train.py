@@ -4,6 +4,7 @@ Determinism: the initial weights come from ``cfg.seed``; each epoch's shuffle
 from (seed, epoch); the global RNG (prior samples, dropout) is saved with every
 checkpoint, so ``resume=True`` reaches the state an uninterrupted run reaches.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,16 @@ def resolve_device(device: str) -> torch.device:
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, timeout=10).stdout.strip() or "unknown"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "unknown"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
@@ -55,8 +64,11 @@ def build(cfg: TrainConfig, device: torch.device):
 
 
 def save_state(out: Path, nets, opts, epoch: int, history: list, cfg: TrainConfig) -> None:
-    tensors = {f"net.{k}.{p}": v.detach().cpu().contiguous()
-               for k, net in nets.items() for p, v in net.state_dict().items()}
+    tensors = {
+        f"net.{k}.{p}": v.detach().cpu().contiguous()
+        for k, net in nets.items()
+        for p, v in net.state_dict().items()
+    }
     groups = {}
     for name, opt in opts.items():
         sd = opt.state_dict()
@@ -81,27 +93,38 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     saved, wanted = dict(meta["config"], epochs=0), dict(cfg.to_dict(), epochs=0)
     if saved != wanted:
         changed = sorted(k for k in wanted if saved.get(k) != wanted[k])
-        raise ValueError(f"--resume: {out} was trained with another configuration "
-                         f"(differs in {', '.join(changed)})")
+        raise ValueError(
+            f"--resume: {out} was trained with another configuration "
+            f"(differs in {', '.join(changed)})"
+        )
     tensors = load_file(str(out / STATE))
     for k, net in nets.items():
         prefix = f"net.{k}."
-        net.load_state_dict({p[len(prefix):]: v for p, v in tensors.items() if p.startswith(prefix)})
+        net.load_state_dict(
+            {p[len(prefix) :]: v for p, v in tensors.items() if p.startswith(prefix)}
+        )
     for name, opt in opts.items():
         state: dict = {}
         prefix = f"opt.{name}."
         for key, value in tensors.items():
             if key.startswith(prefix):
-                idx, slot = key[len(prefix):].split(".", 1)
+                idx, slot = key[len(prefix) :].split(".", 1)
                 state.setdefault(int(idx), {})[slot] = value
         opt.load_state_dict({"state": state, "param_groups": meta["param_groups"][name]})
     torch.set_rng_state(tensors["rng.torch"])
     return meta["epoch"], meta["history"]
 
 
-def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool = False,
-          limit: int | None = None, ship: bool = False, progress: bool = True,
-          evaluate: bool = True) -> dict:
+def train(
+    cfg: TrainConfig,
+    out: str | Path,
+    device: str = "auto",
+    resume: bool = False,
+    limit: int | None = None,
+    ship: bool = False,
+    progress: bool = True,
+    evaluate: bool = True,
+) -> dict:
     """Train ``cfg`` for ``cfg.epochs`` epochs into ``out``; returns the checkpoint's JSON record.
 
     ``limit`` trains on the first ``limit`` images only (quick checks, tests).
@@ -114,17 +137,21 @@ def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool 
     family, nets, opts = build(cfg, dev)
     start, history = load_state(out, nets, opts, cfg) if resume else (0, [])
     train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
-    started = time.time()
     for epoch in range(start, cfg.epochs):
         for k, net in nets.items():
             net.train(k in family.trained)
-        order = torch.randperm(len(train_set), generator=torch.Generator().manual_seed(
-            cfg.seed * 1_000_003 + epoch))
+        order = torch.randperm(
+            len(train_set), generator=torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch)
+        )
         sums: dict[str, float] = {}
         counts: dict[str, int] = {}
         t0 = time.time()
-        bar = tqdm(order.split(cfg.batch_size), desc=f"{cfg.name} epoch {epoch + 1}/{cfg.epochs}",
-                   disable=not progress, leave=True)
+        bar = tqdm(
+            order.split(cfg.batch_size),
+            desc=f"{cfg.name} epoch {epoch + 1}/{cfg.epochs}",
+            disable=not progress,
+            leave=True,
+        )
         for iteration, idx in enumerate(bar):
             x, y = train_set.batch(idx)
             x = x.to(dev, memory_format=torch.channels_last)
@@ -134,20 +161,34 @@ def train(cfg: TrainConfig, out: str | Path, device: str = "auto", resume: bool 
                 counts[key] = counts.get(key, 0) + 1
             if iteration % 20 == 0:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in step_losses.items()})
-        history.append({"epoch": epoch + 1, "seconds": round(time.time() - t0, 1),
-                        **{k: sums[k] / counts[k] for k in sums}})
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "seconds": round(time.time() - t0, 1),
+                **{k: sums[k] / counts[k] for k in sums},
+            }
+        )
         save_state(out, nets, opts, epoch + 1, history, cfg)
     for net in nets.values():
         net.eval()
     nets = {k: v.to("cpu", memory_format=torch.contiguous_format) for k, v in nets.items()}
     trained = {k: nets[k] for k in family.trained}
     info = {
-        "name": cfg.name, "config": cfg.to_dict(), "networks": list(family.trained),
-        "epochs": len(history), "images_per_epoch": len(train_set), "device": str(dev),
-        "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or platform.machine(),
+        "name": cfg.name,
+        "config": cfg.to_dict(),
+        "networks": list(family.trained),
+        "epochs": len(history),
+        "images_per_epoch": len(train_set),
+        "device": str(dev),
+        "device_name": torch.cuda.get_device_name(dev)
+        if dev.type == "cuda"
+        else platform.processor() or platform.machine(),
         "train_seconds": round(sum(h["seconds"] for h in history), 1),
-        "library_version": __version__, "git_commit": git_commit(), "torch": torch.__version__,
-        "history": history, "notes": documents.notes(cfg.name),
+        "library_version": __version__,
+        "git_commit": git_commit(),
+        "torch": torch.__version__,
+        "history": history,
+        "notes": documents.notes(cfg.name),
         "metrics": family.evaluate(cfg, nets, zoo.load) if evaluate else {},
     }
     zoo.save(cfg.name, trained, info, out)

@@ -58,18 +58,32 @@ def executed_chapter(tmp_path_factory, cache):
             source = REPO / f"{chapter}.md"
             folder = tmp_path_factory.mktemp(source.stem)
             notebook, executed = folder / "in.ipynb", folder / "out.ipynb"
-            subprocess.run([str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o",
-                            str(notebook)], check=True, capture_output=True)
+            subprocess.run(
+                [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
+                check=True,
+                capture_output=True,
+            )
             params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
             started = time.perf_counter()
-            proc = subprocess.run([str(bindir / "papermill"), str(notebook), str(executed),
-                                   "--cwd", str(source.parent), *params],
-                                  capture_output=True, text=True, timeout=1800)
+            proc = subprocess.run(
+                [
+                    str(bindir / "papermill"),
+                    str(notebook),
+                    str(executed),
+                    "--cwd",
+                    str(source.parent),
+                    *params,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
             record_chapter_seconds(chapter, "papermill QUICK run", time.perf_counter() - started)
             done[chapter] = (proc, json.loads(executed.read_text()) if executed.exists() else None)
         proc, notebook = done[chapter]
-        assert proc.returncode == 0, (f"{chapter} failed under papermill: "
-                                      f"{failing_cell(notebook)}\n{proc.stderr[-1500:]}")
+        assert proc.returncode == 0, (
+            f"{chapter} failed under papermill: {failing_cell(notebook)}\n{proc.stderr[-1500:]}"
+        )
         return notebook
 
     return run
@@ -94,13 +108,30 @@ def built_site(tmp_path_factory, executed_chapter) -> Path:
     config["execute"]["cache"] = str(out / "jupyter_cache")
     (out / "_config.yml").write_text(yaml.safe_dump(config))
     for chapter in toc_chapters():
-        seed_execution_cache(out / "jupyter_cache", REPO / f"{chapter}.md", executed_chapter(chapter))
+        seed_execution_cache(
+            out / "jupyter_cache", REPO / f"{chapter}.md", executed_chapter(chapter)
+        )
     jb = Path(sys.executable).with_name("jupyter-book")
     started = time.perf_counter()
-    proc = subprocess.run([str(jb), "build", str(REPO), "-W", "--path-output", str(out),
-                           "--config", str(out / "_config.yml")], capture_output=True, text=True,
-                          timeout=1800, env={**os.environ, "GAE_QUICK": "1"})
-    record_chapter_seconds("(all chapters)", "book build from the seeded cache", time.perf_counter() - started)
+    proc = subprocess.run(
+        [
+            str(jb),
+            "build",
+            str(REPO),
+            "-W",
+            "--path-output",
+            str(out),
+            "--config",
+            str(out / "_config.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "GAE_QUICK": "1"},
+    )
+    record_chapter_seconds(
+        "(all chapters)", "book build from the seeded cache", time.perf_counter() - started
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "build succeeded" in proc.stdout
     return out / "_build" / "html"
@@ -120,16 +151,21 @@ def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None
 
     reader = create_nb_reader(str(source), MdParserConfig(), NbParserConfig(), source.read_text())
     notebook = reader.read(source.read_text())
-    ran = [c for c in executed["cells"] if c["cell_type"] == "code"
-           and "injected-parameters" not in c["metadata"].get("tags", [])]
+    ran = [
+        c
+        for c in executed["cells"]
+        if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])
+    ]
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == ["".join(c["source"]) for c in ran], \
+    assert [c.source for c in code] == ["".join(c["source"]) for c in ran], (
         f"{source}: the papermill run's code cells do not match the chapter's"
+    )
     for number, (cell, done) in enumerate(zip(code, ran), 1):
         cell.outputs = nbformat.from_dict(done["outputs"])
         cell.execution_count = number
     get_cache(str(cache_path)).cache_notebook_bundle(
-        CacheBundleIn(notebook, str(source), data={"execution_seconds": None}), overwrite=True)
+        CacheBundleIn(notebook, str(source), data={"execution_seconds": None}), overwrite=True
+    )
 
 
 def failing_cell(notebook: dict | None) -> str:
@@ -143,6 +179,8 @@ def failing_cell(notebook: dict | None) -> str:
             if out.get("output_type") == "error":
                 source = "".join(cell["source"]).strip().splitlines()
                 head = "\n    ".join(source[:6])
-                return (f"code cell {number} of {len(code)} raised {out['ename']}: {out['evalue']}\n"
-                        f"    {head}")
+                return (
+                    f"code cell {number} of {len(code)} raised {out['ename']}: {out['evalue']}\n"
+                    f"    {head}"
+                )
     return "no cell holds an error output"

@@ -1,5 +1,6 @@
 """Every architecture fills its role with the shapes the rest of the library expects, and
 every inverter, metric and widget works on an MLP generator as on the DCGAN-28 one."""
+
 import pytest
 import torch
 
@@ -35,12 +36,21 @@ def test_norm_option_and_what_a_wgan_gp_critic_must_not_have():
     g = build_network("generator", NetSpec("dcgan28", norm="none"), 100, 1)
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in g.modules())
     # the same state-dict keys whatever the norm (Identity keeps the layer indices)
-    d = {k for k in build_network("discriminator", NetSpec("dcgan28", norm="none"), 100, 1).state_dict()}
-    assert {k for k in build_network("discriminator", NetSpec("dcgan28"), 100, 1).state_dict()
-            if "running" not in k and "num_batches" not in k and ".weight" not in k
-            and ".bias" not in k} <= d
+    d = {
+        k
+        for k in build_network(
+            "discriminator", NetSpec("dcgan28", norm="none"), 100, 1
+        ).state_dict()
+    }
+    assert {
+        k
+        for k in build_network("discriminator", NetSpec("dcgan28"), 100, 1).state_dict()
+        if "running" not in k and "num_batches" not in k and ".weight" not in k and ".bias" not in k
+    } <= d
     critic = build_network("discriminator", NetSpec("wgan-gp-critic"), 100, 1)
-    assert not any(isinstance(m, (torch.nn.BatchNorm2d, torch.nn.Dropout)) for m in critic.modules())
+    assert not any(
+        isinstance(m, (torch.nn.BatchNorm2d, torch.nn.Dropout)) for m in critic.modules()
+    )
     with pytest.raises(ValueError, match="cannot be a generator"):
         build_network("generator", NetSpec("wgan-gp-critic"), 100, 1)
     with pytest.raises(ValueError, match="norm: expected one of"):
@@ -60,7 +70,9 @@ def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
 @pytest.fixture(scope="module")
 def mlp_generator():
     torch.manual_seed(0)
-    return build_network("generator", NetSpec("mlp", widths=(64, 128)), latent_dim=8, channels=1).eval()
+    return build_network(
+        "generator", NetSpec("mlp", widths=(64, 128)), latent_dim=8, channels=1
+    ).eval()
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +104,25 @@ def test_metrics_and_widgets_accept_an_mlp_generator(mlp_generator, classifier):
     origin = torch.zeros(8)
     label_map = metrics.decision_border_map(mlp_generator, classifier, origin, u, v, resolution=5)
     assert label_map.labels.shape == (5, 5)
-    assert metrics.loss_surface(mlp_generator, samples[0], origin, u, v, resolution=5).shape == (5, 5)
-    model = encoders.gradient_descent("MLP E_GD", mlp_generator, "test/mlp", "standard-gaussian",
-                                      steps=3, n_starts=10)
+    assert metrics.loss_surface(mlp_generator, samples[0], origin, u, v, resolution=5).shape == (
+        5,
+        5,
+    )
+    model = encoders.gradient_descent(
+        "MLP E_GD", mlp_generator, "test/mlp", "standard-gaussian", steps=3, n_starts=10
+    )
     codes = model.encode(samples[:6])
-    assert metrics.path_leaves_class(model.decode, classifier, codes, torch.arange(6) % 2,
-                                     pairs=3) >= 0
-    assert complete("masked Algorithm 1", {"E_GD": model}, samples[:2],
-                    make_mask("left half hidden", samples[:2]), steps=3, n_starts=10).shape == (2, 1, 28, 28)
+    assert (
+        metrics.path_leaves_class(model.decode, classifier, codes, torch.arange(6) % 2, pairs=3)
+        >= 0
+    )
+    assert complete(
+        "masked Algorithm 1",
+        {"E_GD": model},
+        samples[:2],
+        make_mask("left half hidden", samples[:2]),
+        steps=3,
+        n_starts=10,
+    ).shape == (2, 1, 28, 28)
     LatentSliders({"MLP": model}, classifier, samples[:10], n_directions=2)
     DecisionPlane({"MLP": model}, classifier, samples[:10], resolution=5)

@@ -1,6 +1,6 @@
-"""The book builds, executed, with warnings as errors, and the intro shows its figures and numbers."""
+"""The book builds, executed, with warnings as errors; the intro shows its figures and numbers."""
+
 import re
-import sys
 
 from conftest import REPO
 
@@ -36,7 +36,9 @@ def test_every_chapter_in_the_toc_was_executed_without_error(built_site):
         outputs = html.count('class="cell_output docutils container"')
         source = (REPO / f"{chapter}.md").read_text()
         assert len(cells) == source.count("```{code-cell}"), f"{chapter}: code cells missing"
-        assert outputs >= len(cells) // 2, f"{chapter}: {outputs} of {len(cells)} cells have outputs"
+        assert outputs >= len(cells) // 2, (
+            f"{chapter}: {outputs} of {len(cells)} cells have outputs"
+        )
         assert "output traceback" not in html and "output error" not in html, chapter
 
 
@@ -46,7 +48,7 @@ def test_encodings_chapter_has_its_figures_tables_and_kernel_free_figures(built_
     assert len(images) >= 12, len(images)
     for src in images:
         assert (built_site / "book" / src).stat().st_size > 2_000, src
-    assert html.count("Plotly.newPlot") == 3      # the three kernel-free widget twins
+    assert html.count("Plotly.newPlot") == 3  # the three kernel-free widget twins
     assert re.search(r'src="[^"]*_static/plotly/plotly.min.js', html)
     assert (built_site / "_static" / "plotly" / "plotly.min.js").stat().st_size > 1_000_000
     assert "cdn.plot.ly" not in html and "require.min.js" not in html

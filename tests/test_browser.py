@@ -3,11 +3,11 @@ Playwright) with the network cut off except 127.0.0.1.  Screenshots go to _build
 
 Without Chromium or Playwright these tests skip, saying why; in CI (CI=true) that is a failure.
 """
+
 import functools
 import http.server
 import os
 import shutil
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,7 +32,9 @@ def unavailable(reason: str):
 def chromium() -> str:
     path = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
     if path is None:
-        unavailable("Chromium not found (install Debian's `chromium` package to run the browser tests)")
+        unavailable(
+            "Chromium not found (install Debian's `chromium` package to run the browser tests)"
+        )
     return path
 
 
@@ -43,8 +45,9 @@ def browser(chromium):
     except ImportError:
         unavailable("Playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         yield b
         b.close()
 
@@ -79,8 +82,10 @@ def open_page(browser, url):
     page.route("**/*", route)
     page.goto(url, wait_until="networkidle")
     # plotly draws after the load event: wait until every figure div has been plotted.
-    page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                           ".every(e => e.classList.contains('js-plotly-plot'))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plotly-graph-div')]"
+        ".every(e => e.classList.contains('js-plotly-plot'))"
+    )
     page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
     page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
     return page
@@ -93,7 +98,9 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}.png"), full_page=True)
     assert page.blocked == [], f"{chapter} asked for non-local resources: {page.blocked}"
     assert page.errors == [], f"{chapter} logged console errors: {page.errors}"
-    images = page.eval_on_selector_all("article img", "els => els.map(e => [e.src, e.naturalWidth])")
+    images = page.eval_on_selector_all(
+        "article img", "els => els.map(e => [e.src, e.naturalWidth])"
+    )
     assert images or not is_notebook(chapter), f"{chapter} shows no image"
     assert [src for src, width in images if not width] == []
     maths = page.eval_on_selector_all("article .math", "els => els.length")
@@ -102,7 +109,8 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     assert maths > 0 or not is_notebook(chapter), f"{chapter}: no math found to check"
     plots = page.eval_on_selector_all(
         "article .plotly-graph-div",
-        "els => els.map(e => e.data.length && e.querySelectorAll('.heatmaplayer image').length)")
+        "els => els.map(e => e.data.length && e.querySelectorAll('.heatmaplayer image').length)",
+    )
     assert all(plots), f"{chapter}: a plotly figure without rendered traces: {plots}"
     page.close()
 

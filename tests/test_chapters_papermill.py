@@ -1,10 +1,7 @@
 """Every chapter in the TOC runs under papermill with its QUICK parameters injected, without
 an error output; the executed notebooks are shared with the chapters' fact tests."""
-import json
-import sys
 
 import pytest
-from conftest import REPO
 
 from gae_lib.book import quick_parameters, toc_chapters
 

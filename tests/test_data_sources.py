@@ -1,4 +1,5 @@
-"""Files are md5-verified; a bad file is named, re-fetched and never used; no source -> clear error."""
+"""Files are md5-verified; a bad file is named, re-fetched, never used; no source: a clear error."""
+
 import subprocess
 import sys
 
@@ -67,15 +68,21 @@ def test_corrupted_file_is_never_used_when_it_cannot_be_refetched(mnist_copy, mo
 
 def test_cli_fetch_reports_missing_sources(tmp_path):
     env = {"GAE_DATA_DIR": str(tmp_path), "PATH": "/nonexistent", "GAE_OFFLINE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "gae_lib.data", "fetch", "mnist"],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gae_lib.data", "fetch", "mnist"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 1
     assert "error: MNIST: no source provided" in proc.stderr
 
 
 def test_cli_list_names_every_dataset():
-    out = subprocess.run([sys.executable, "-m", "gae_lib.data", "list"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "gae_lib.data", "list"], capture_output=True, text=True, check=True
+    ).stdout
     assert all(name in out for name in data.DATASETS)
 
 

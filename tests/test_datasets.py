@@ -1,4 +1,5 @@
 """Shapes, value ranges, labels and determinism of every data set the book loads."""
+
 import numpy as np
 import pytest
 import torch
@@ -18,7 +19,9 @@ def check_images(x, channels):
     assert torch.isfinite(x).all()
 
 
-@pytest.mark.parametrize("split,counts", [("test", MNIST_TEST_COUNTS), ("train", MNIST_TRAIN_COUNTS)])
+@pytest.mark.parametrize(
+    "split,counts", [("test", MNIST_TEST_COUNTS), ("train", MNIST_TRAIN_COUNTS)]
+)
 def test_mnist(cache, split, counts):
     x, y = data.tensors("mnist", split)
     check_images(x, 1)
@@ -91,7 +94,8 @@ def test_emnist_letters_are_used_when_present(tmp_path, monkeypatch):
         write_idx(raw / f"emnist-letters-{split}-images-idx3-ubyte", images)
         write_idx(raw / f"emnist-letters-{split}-labels-idx1-ubyte", np.arange(1, 27))
     letters.emnist_manifest(tmp_path).write_text(
-        "".join(f"{sources.md5(raw / n)}  {n}\n" for n in letters.EMNIST_FILES))
+        "".join(f"{sources.md5(raw / n)}  {n}\n" for n in letters.EMNIST_FILES)
+    )
     ds = data.load("letters", "test")
     assert ds.source.startswith("torchvision EMNIST letters")
     x, y = ds.tensors()

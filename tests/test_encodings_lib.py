@@ -1,4 +1,5 @@
-"""Library pieces behind the favuzzi2019 chapter: encoders, masks, the convexity count, self-checks."""
+"""Library pieces behind the favuzzi2019 chapter: encoders, masks, convexity count, self-checks."""
+
 import pytest
 import torch
 
@@ -8,11 +9,14 @@ from gae_lib.lab import self_check
 from gae_lib.masks import MASKS, hidden_mse, make_mask
 
 
-LINE_UP = {"AE": ("neural", "favuzzi2019/ae"), "E_NN": ("neural", "favuzzi2019/enn"),
-           "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
-           "hybrid": ("neural", "favuzzi2019/hybrid"),
-           "hybrid E_GD": ("gradient-descent", "favuzzi2019/hybrid"),
-           "VAE": ("neural", "favuzzi2019/vae")}
+LINE_UP = {
+    "AE": ("neural", "favuzzi2019/ae"),
+    "E_NN": ("neural", "favuzzi2019/enn"),
+    "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
+    "hybrid": ("neural", "favuzzi2019/hybrid"),
+    "hybrid E_GD": ("gradient-descent", "favuzzi2019/hybrid"),
+    "VAE": ("neural", "favuzzi2019/vae"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +32,9 @@ def test_fast_decoder_matches_the_generator(cache):
 
 
 def test_gradient_descent_encoder_is_algorithm1(digits):
-    m = encoders.line_up({"E_GD": LINE_UP["E_GD"]}, invert=dict(steps=5, n_starts=20, seed=3))["E_GD"]
+    m = encoders.line_up({"E_GD": LINE_UP["E_GD"]}, invert=dict(steps=5, n_starts=20, seed=3))[
+        "E_GD"
+    ]
     direct = algorithm1(m.generator, digits, steps=5, n_starts=20, seed=3).z
     assert torch.allclose(m.encode(digits), direct)
 
@@ -116,11 +122,16 @@ def test_linear_separability_chooses_C_from_a_grid(cache):
 def test_the_gradient_descent_encoder_picks_the_inverter_of_the_prior(digits):
     """The cube's Algorithm 1 for the DCGAN, projected Adam for the VAE's Gaussian decoder."""
     from gae_lib.invert import projected_adam
-    ms = encoders.line_up({"cube": ("gradient-descent", "favuzzi2019/dcgan"),
-                           "gauss": ("gradient-descent", "favuzzi2019/vae")},
-                          invert=dict(steps=3, n_starts=10))
+
+    ms = encoders.line_up(
+        {
+            "cube": ("gradient-descent", "favuzzi2019/dcgan"),
+            "gauss": ("gradient-descent", "favuzzi2019/vae"),
+        },
+        invert=dict(steps=3, n_starts=10),
+    )
     assert ms["cube"].prior == "uniform-cube" and ms["gauss"].prior == "standard-gaussian"
     z = ms["gauss"].encode(digits[:2])
     direct = projected_adam(ms["gauss"].generator, digits[:2], steps=3, n_starts=10).z
     assert torch.allclose(z, direct)
-    assert z.norm(dim=1).max() <= (100 + 3 * 200 ** 0.5) ** 0.5 + 1e-4   # inside the ball
+    assert z.norm(dim=1).max() <= (100 + 3 * 200**0.5) ** 0.5 + 1e-4  # inside the ball

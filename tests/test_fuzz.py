@@ -1,5 +1,6 @@
 """Fuzzing the public inverter and metrics: any input either works or raises a ValueError
 that says what was expected -- never an IndexError, a RuntimeError or a silent NaN."""
+
 import math
 
 import numpy as np
@@ -18,8 +19,11 @@ values = st.one_of(st.floats(-1, 1, width=32), st.sampled_from([np.nan, np.inf, 
 
 def image_like(max_side=30):
     shape = st.lists(st.sampled_from([0, 1, 2, 3, 28, max_side]), min_size=1, max_size=5)
-    return shape.flatmap(lambda s: arrays(np.float32, tuple(s) if np.prod(s) <= 20_000 else (2, 1, 28, 28),
-                                          elements=values))
+    return shape.flatmap(
+        lambda s: arrays(
+            np.float32, tuple(s) if np.prod(s) <= 20_000 else (2, 1, 28, 28), elements=values
+        )
+    )
 
 
 def outcome(fn, *args, **kwargs):
@@ -45,11 +49,11 @@ def test_inverters(x, projected):
 
 
 @FUZZ
-@given(arrays(np.float32, (2, 1, 28, 28), elements=st.floats(-1, 1, width=32)),
-       image_like())
+@given(arrays(np.float32, (2, 1, 28, 28), elements=st.floats(-1, 1, width=32)), image_like())
 def test_inverter_masks(x, mask):
-    found = outcome(algorithm1, GENERATOR, torch.from_numpy(x), torch.from_numpy(mask),
-                    steps=1, n_starts=2)
+    found = outcome(
+        algorithm1, GENERATOR, torch.from_numpy(x), torch.from_numpy(mask), steps=1, n_starts=2
+    )
     if found is not None:
         assert torch.isfinite(found.loss).all()
 
@@ -71,8 +75,10 @@ def test_mode_coverage(x):
 
 
 @FUZZ
-@given(arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 4)), elements=values),
-       arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 4)), elements=values))
+@given(
+    arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 4)), elements=values),
+    arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 4)), elements=values),
+)
 def test_frechet_distance(a, b):
     result = outcome(metrics.frechet_distance, torch.from_numpy(a), torch.from_numpy(b))
     if result is not None:
@@ -113,8 +119,10 @@ def test_parzen(x, sigmas):
 
 
 @FUZZ
-@given(arrays(np.float64, st.tuples(st.integers(0, 12), st.integers(0, 3)), elements=values),
-       st.lists(st.integers(0, 2), min_size=0, max_size=12))
+@given(
+    arrays(np.float64, st.tuples(st.integers(0, 12), st.integers(0, 3)), elements=values),
+    st.lists(st.integers(0, 2), min_size=0, max_size=12),
+)
 def test_linear_separability(x, y):
     t = torch.from_numpy(x)
     result = outcome(metrics.linear_separability, t, y, t, y, max_iter=50)

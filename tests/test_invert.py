@@ -1,4 +1,5 @@
 """Facts about the inverters (favuzzi2019 Algorithm 1, latentspace2020 eq. 5)."""
+
 import math
 
 import pytest
@@ -38,19 +39,23 @@ def test_algorithm1_recovers_generated_digits(dcgan, generated):
     x = x[:128]
     found = algorithm1(dcgan, x, steps=100)
     assert found.z.shape == (128, 100) and found.images.shape == x.shape
-    assert found.z.abs().max() <= 1                               # clipped into the cube
-    assert (found.loss < found.start_loss).all()                  # descent improved every start
+    assert found.z.abs().max() <= 1  # clipped into the cube
+    assert (found.loss < found.start_loss).all()  # descent improved every start
     assert found.loss.median() < 0.007
     assert torch.quantile(found.loss, 0.95) < 0.035
     assert (found.start_loss / found.loss).median() > 25
-    assert torch.equal(found.loss, found.history.min(0).values) and found.history.shape == (101, 128)
+    assert torch.equal(found.loss, found.history.min(0).values) and found.history.shape == (
+        101,
+        128,
+    )
     assert found.history[0].median() <= found.start_loss.median() + 1e-6
 
 
 def start_gap(generator, x, n_starts, seed=0):
     """Relative gap between each image's best and second-best start (the inverter's own)."""
     candidates = UniformCube(generator.latent_dim).sample(
-        n_starts, generator=torch.Generator().manual_seed(seed))
+        n_starts, generator=torch.Generator().manual_seed(seed)
+    )
     _, loss = best_starts(generator, x, None, candidates, k=2)
     return (loss[:, 1] - loss[:, 0]) / loss[:, 0]
 
@@ -68,7 +73,7 @@ def test_a_batch_gives_what_each_image_gives_alone(dcgan, generated, source):
     assert (start_gap(dcgan, x, 50) > 1e-3).all()
     batch = algorithm1(dcgan, x, steps=15, n_starts=50)
     for i in range(4):
-        alone = algorithm1(dcgan, x[i:i + 1], steps=15, n_starts=50)
+        alone = algorithm1(dcgan, x[i : i + 1], steps=15, n_starts=50)
         assert (alone.z[0] - batch.z[i]).abs().max() < 5e-3
         assert math.isclose(alone.loss.item(), batch.loss[i].item(), rel_tol=1e-3)
 
@@ -86,7 +91,7 @@ def test_an_exact_optimum_among_the_starts_is_kept_alone_and_in_a_batch(dcgan):
     assert torch.equal(batch.z, z_true)
     assert (batch.loss < 1e-9).all()
     for i in range(4):
-        alone = algorithm1(dcgan, x[i:i + 1], steps=15, n_starts=50, seed=0)
+        alone = algorithm1(dcgan, x[i : i + 1], steps=15, n_starts=50, seed=0)
         assert torch.equal(alone.z[0], z_true[i])
 
 
@@ -99,15 +104,15 @@ def test_a_near_exact_optimum_is_not_left(dcgan):
         x = dcgan((candidates[:4] + 1e-3).clamp(-1, 1))
     found = algorithm1(dcgan, x, steps=30, n_starts=50, seed=0)
     assert (found.history[0] < 1e-5).all()
-    assert (found.history[1] > 100 * found.history[0]).all()     # the descent walked away
-    assert torch.equal(found.loss, found.history[0])               # the best visited: the start
+    assert (found.history[1] > 100 * found.history[0]).all()  # the descent walked away
+    assert torch.equal(found.loss, found.history[0])  # the best visited: the start
     assert torch.equal(found.z, candidates[:4])
 
 
 def test_masked_inversion_ignores_unknown_pixels(dcgan, generated):
     x = generated[0][:6]
     mask = torch.zeros(1, 1, 28, 28)
-    mask[..., 14:, :] = 1                                   # bottom half known
+    mask[..., 14:, :] = 1  # bottom half known
     scribbled = x.clone()
     scribbled[..., :14, :] = torch.rand(6, 1, 14, 28) * 2 - 1
     a = algorithm1(dcgan, x, mask, steps=20, n_starts=100)
@@ -139,7 +144,7 @@ def test_projected_adam_stays_in_the_ball():
     torch.manual_seed(0)
     g = Generator(latent_dim=16).eval()
     with torch.no_grad():
-        x = g(torch.randn(5, 16) * 3)       # images from far outside the likely set
+        x = g(torch.randn(5, 16) * 3)  # images from far outside the likely set
     found = projected_adam(g, x, steps=30, n_starts=50, lr=0.2)
     radius_sq = 16 + 3 * math.sqrt(32)
     assert (found.z.pow(2).sum(1) <= radius_sq * (1 + 1e-5)).all()
@@ -150,7 +155,7 @@ def test_stochastic_clipping_resamples_instead_of_clamping():
     torch.manual_seed(0)
     g = Generator(latent_dim=8).eval()
     with torch.no_grad():
-        x = g(torch.full((4, 8), 1.0))       # optimum on the cube's corner
+        x = g(torch.full((4, 8), 1.0))  # optimum on the cube's corner
     clamped = algorithm1(g, x, steps=15, n_starts=20, lr=0.5)
     resampled = algorithm1(g, x, steps=15, n_starts=20, lr=0.5, stochastic_clipping=True)
     assert clamped.z.abs().max() <= 1 and resampled.z.abs().max() <= 1
@@ -158,37 +163,49 @@ def test_stochastic_clipping_resamples_instead_of_clamping():
     assert (clamped.z.abs() == 1).sum() > (resampled.z.abs() == 1).sum()
 
 
-@pytest.mark.parametrize("bad, expected", [
-    (torch.zeros(28, 28), "shape \\(N, C, H, W\\)"),
-    (torch.zeros(0, 1, 28, 28), "empty batch"),
-    (torch.full((2, 1, 28, 28), 3.0), "\\[-1, 1\\]"),
-    (torch.full((2, 1, 28, 28), float("nan")), "NaN"),
-    (torch.zeros(2, 3, 28, 28), "1 channel"),
-    (torch.zeros(2, 1, 32, 32), "28x28"),
-    (torch.zeros(2, 1, 28, 28, dtype=torch.uint8), "floating-point"),
-])
+@pytest.mark.parametrize(
+    "bad, expected",
+    [
+        (torch.zeros(28, 28), "shape \\(N, C, H, W\\)"),
+        (torch.zeros(0, 1, 28, 28), "empty batch"),
+        (torch.full((2, 1, 28, 28), 3.0), "\\[-1, 1\\]"),
+        (torch.full((2, 1, 28, 28), float("nan")), "NaN"),
+        (torch.zeros(2, 3, 28, 28), "1 channel"),
+        (torch.zeros(2, 1, 32, 32), "28x28"),
+        (torch.zeros(2, 1, 28, 28, dtype=torch.uint8), "floating-point"),
+    ],
+)
 def test_bad_images_are_refused_with_what_was_expected(bad, expected):
     g = Generator(latent_dim=4).eval()
     with pytest.raises(ValueError, match=expected):
         algorithm1(g, bad, steps=1, n_starts=2)
 
 
-@pytest.mark.parametrize("mask, expected", [
-    (torch.ones(2, 1, 14, 28), "mask: expected shape"),
-    (torch.ones(3, 1, 28, 28), "mask: expected shape"),
-    (torch.full((1, 1, 28, 28), 0.5), "only 0"),
-    (torch.zeros(1, 1, 28, 28), "at least one known pixel"),
-])
+@pytest.mark.parametrize(
+    "mask, expected",
+    [
+        (torch.ones(2, 1, 14, 28), "mask: expected shape"),
+        (torch.ones(3, 1, 28, 28), "mask: expected shape"),
+        (torch.full((1, 1, 28, 28), 0.5), "only 0"),
+        (torch.zeros(1, 1, 28, 28), "at least one known pixel"),
+    ],
+)
 def test_bad_masks_are_refused(mask, expected):
     g = Generator(latent_dim=4).eval()
     with pytest.raises(ValueError, match=expected):
         algorithm1(g, torch.zeros(2, 1, 28, 28), mask, steps=1, n_starts=2)
 
 
-@pytest.mark.parametrize("kwargs, expected", [
-    ({"steps": -1}, "steps"), ({"n_starts": 0}, "n_starts"), ({"lr": 0.0}, "lr"),
-    ({"restarts": 0}, "restarts"), ({"batch_size": 0}, "batch_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        ({"steps": -1}, "steps"),
+        ({"n_starts": 0}, "n_starts"),
+        ({"lr": 0.0}, "lr"),
+        ({"restarts": 0}, "restarts"),
+        ({"batch_size": 0}, "batch_size"),
+    ],
+)
 def test_bad_settings_are_refused(kwargs, expected):
     g = Generator(latent_dim=4).eval()
     with pytest.raises(ValueError, match=expected):

@@ -1,4 +1,5 @@
 """Facts about the measurements of gae_lib.metrics."""
+
 import itertools
 import math
 
@@ -8,7 +9,7 @@ import torch
 from scipy.stats import binomtest
 from sklearn.metrics import balanced_accuracy_score
 
-from gae_lib import data, metrics, quality, zoo
+from gae_lib import data, metrics, zoo
 from gae_lib.nets import Generator
 from gae_lib.priors import UniformCube
 
@@ -37,6 +38,7 @@ def test_reconstruction_error_per_image():
 
 class ConstantGenerator(torch.nn.Module):
     """Decodes every code to the same grey image: nothing it makes is a digit."""
+
     latent_dim, channels = 100, 1
 
     def __init__(self):
@@ -57,7 +59,7 @@ def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mn
         own, grey = detector(z), ConstantGenerator()(z)
     copy = metrics.density_of_encoding(own, detector, threshold, **settings)
     constant = metrics.density_of_encoding(grey, detector, threshold, **settings)
-    assert copy.doe >= 0.95, copy.errors      # its own samples are all in range
+    assert copy.doe >= 0.95, copy.errors  # its own samples are all in range
     assert constant.doe == 0 and constant.interval[0] == 0
     assert copy.samples == 48 and copy.non_outliers == round(copy.doe * 48)
 
@@ -66,7 +68,9 @@ def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mn
 def test_binomial_interval_is_clopper_pearson(k, n):
     expected = binomtest(k, n).proportion_ci(0.95, method="exact")
     lo, hi = metrics.binomial_interval(k, n)
-    assert lo == pytest.approx(expected.low, abs=1e-12) and hi == pytest.approx(expected.high, abs=1e-12)
+    assert lo == pytest.approx(expected.low, abs=1e-12) and hi == pytest.approx(
+        expected.high, abs=1e-12
+    )
 
 
 def test_zero_hits_in_200000_bound_the_density_below_2e_5():
@@ -79,7 +83,7 @@ def test_mode_coverage_counts_known_triples(cache, classifier):
     images, modes = stacked.batch(torch.arange(300))
     result = metrics.mode_coverage(images, classifier)
     truth = torch.unique(modes)
-    assert abs(result["modes_covered"] - len(truth)) <= 3   # classifier at 99.3% per digit
+    assert abs(result["modes_covered"] - len(truth)) <= 3  # classifier at 99.3% per digit
     assert result["sorted_counts"].sum() == 300 and result["samples"] == 300
     p = result["counts"].double() / 300
     entropy = -(p[p > 0] * p[p > 0].log()).sum().item()
@@ -96,13 +100,14 @@ def test_linear_separability_agrees_with_sklearn_and_with_the_data(mnist_test):
     assert result.balanced_accuracy == pytest.approx(recall.mean())
     assert result.recall == pytest.approx(recall)
     predicted = np.repeat(result.classes, result.confusion.sum(0))
-    true = np.concatenate([np.repeat(result.classes, result.confusion[:, j])
-                           for j in range(len(result.classes))])
+    true = np.concatenate(
+        [np.repeat(result.classes, result.confusion[:, j]) for j in range(len(result.classes))]
+    )
     assert balanced_accuracy_score(true, predicted) == pytest.approx(result.balanced_accuracy)
-    assert result.balanced_accuracy > 0.85               # pixels of MNIST are nearly separable
+    assert result.balanced_accuracy > 0.85  # pixels of MNIST are nearly separable
     shuffled = y[:1500][torch.randperm(1500, generator=torch.Generator().manual_seed(0))]
     chance = metrics.linear_separability(x[:1500], shuffled, x[1500:], y[1500:], max_iter=300)
-    assert chance.balanced_accuracy < 0.2                # labels carry no pixel information
+    assert chance.balanced_accuracy < 0.2  # labels carry no pixel information
 
 
 def test_pca_2d_finds_the_direction_of_largest_variance():
@@ -130,10 +135,10 @@ def test_frechet_floor_sits_below_a_bad_model(mnist_test, classifier, cache):
 
 
 def test_parzen_matches_the_closed_form_for_one_centre():
-    centre = torch.zeros(1, 1, 2, 2) - 1          # pixels 0 after mapping to [0, 1]
-    point = torch.ones(1, 1, 2, 2) * -0.5         # pixels 0.25
+    centre = torch.zeros(1, 1, 2, 2) - 1  # pixels 0 after mapping to [0, 1]
+    point = torch.ones(1, 1, 2, 2) * -0.5  # pixels 0.25
     sigma = 0.5
-    expected = -4 * 0.25 ** 2 / (2 * sigma ** 2) - 2 * math.log(2 * math.pi * sigma ** 2)
+    expected = -4 * 0.25**2 / (2 * sigma**2) - 2 * math.log(2 * math.pi * sigma**2)
     result = metrics.parzen_log_likelihood(centre, point, point, sigmas=[sigma])
     assert result.mean == pytest.approx(expected) and result.sigma == sigma
 
@@ -150,19 +155,24 @@ def test_clustering_accuracy_is_the_best_matching():
     labels = torch.tensor([0, 0, 1, 1, 2, 2, 2])
     assert metrics.clustering_accuracy(torch.tensor([5, 5, 3, 3, 9, 9, 9]), labels) == 1.0
     clusters = torch.tensor([1, 1, 1, 0, 2, 2, 0])
-    brute = max(sum(perm[c] == y for c, y in zip(clusters.tolist(), labels.tolist()))
-                for perm in itertools.permutations(range(3))) / 7
+    brute = (
+        max(
+            sum(perm[c] == y for c, y in zip(clusters.tolist(), labels.tolist()))
+            for perm in itertools.permutations(range(3))
+        )
+        / 7
+    )
     assert metrics.clustering_accuracy(clusters, labels) == pytest.approx(brute)
 
 
 def test_decision_border_map_labels_what_the_classifier_sees(classifier):
     g = zoo.load("favuzzi2019/dcgan").generator
-    origin, u, v = (UniformCube(100).sample(3, generator=torch.Generator().manual_seed(2)) * 0.5)
+    origin, u, v = UniformCube(100).sample(3, generator=torch.Generator().manual_seed(2)) * 0.5
     dmap = metrics.decision_border_map(g, classifier, origin, u, v, extent=1.0, resolution=9)
     assert dmap.labels.shape == (9, 9) and dmap.images.shape == (81, 1, 28, 28)
     with torch.no_grad():
         centre = classifier(g((origin).unsqueeze(0))).argmax(1).item()
-    assert dmap.labels[4, 4].item() == centre             # (a, b) = (0, 0) is the origin
+    assert dmap.labels[4, 4].item() == centre  # (a, b) = (0, 0) is the origin
     assert dmap.a[4] == 0 and dmap.b[4] == 0
     with pytest.raises(ValueError, match="latent dimensions"):
         metrics.decision_border_map(g, classifier, origin[:5], u[:5], v[:5])
@@ -173,7 +183,11 @@ def test_plane_through_three_codes_puts_them_on_the_grid():
     origin, u, v = metrics.plane_through(*z)
     a, b, grid = metrics.latent_plane(origin, u, v, extent=1.0, resolution=3)
     # rows over b, columns over a: (a, b) = (0,0) -> index 4, (1,0) -> 5, (0,1) -> 7
-    assert torch.allclose(grid[4], z[0]) and torch.allclose(grid[5], z[1]) and torch.allclose(grid[7], z[2])
+    assert (
+        torch.allclose(grid[4], z[0])
+        and torch.allclose(grid[5], z[1])
+        and torch.allclose(grid[7], z[2])
+    )
     p, q = metrics.random_plane(10, seed=1)
     assert p.dot(q).abs() < 1e-6 and p.norm() == pytest.approx(1) and q.norm() == pytest.approx(1)
 
@@ -187,4 +201,4 @@ def test_loss_surface_is_zero_at_the_true_code():
     alpha, beta = metrics.random_plane(8, seed=0)
     surface = metrics.loss_surface(g, x, z0, alpha, beta, extent=0.5, resolution=5)
     assert surface.shape == (5, 5)
-    assert surface[2, 2] < 1e-10 and surface.argmin() == 12   # the minimum sits at z0
+    assert surface[2, 2] < 1e-10 and surface.argmin() == 12  # the minimum sits at z0

@@ -1,4 +1,5 @@
 """The training loop: exact resume, checkpoints that load, a CLI a user can run."""
+
 import json
 import math
 import subprocess
@@ -16,8 +17,10 @@ from gae_lib.train import train
 TINY = dict(limit=96, device="cpu", progress=False, evaluate=False)
 
 
-@pytest.mark.parametrize("name", ["favuzzi2019/dcgan", "favuzzi2019/vae", "favuzzi2019/hybrid",
-                                  "latentspace2020/wgan-gp-z8"])
+@pytest.mark.parametrize(
+    "name",
+    ["favuzzi2019/dcgan", "favuzzi2019/vae", "favuzzi2019/hybrid", "latentspace2020/wgan-gp-z8"],
+)
 def test_resume_reaches_the_state_of_an_uninterrupted_run(name, tmp_path, cache):
     cfg = zoo_config(name).with_(epochs=2, batch_size=32)
     train(cfg, tmp_path / "straight", **TINY)
@@ -27,7 +30,9 @@ def test_resume_reaches_the_state_of_an_uninterrupted_run(name, tmp_path, cache)
     b = load_file(str(tmp_path / "interrupted" / f"{name}.safetensors"))
     assert a.keys() == b.keys()
     assert all(torch.equal(a[k], b[k]) for k in a), "weights differ after resume"
-    history = [json.loads((tmp_path / d / "losses.json").read_text()) for d in ("straight", "interrupted")]
+    history = [
+        json.loads((tmp_path / d / "losses.json").read_text()) for d in ("straight", "interrupted")
+    ]
     strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h]
     assert strip(history[0]) == strip(history[1])
 
@@ -50,15 +55,34 @@ def test_resume_refuses_another_configuration(tmp_path, cache):
 
 
 def test_cli_trains_and_writes_a_loadable_checkpoint(tmp_path, cache):
-    proc = subprocess.run([sys.executable, "-m", "gae_lib", "train", "favuzzi2019/dcgan", "--epochs", "1",
-                           "--limit", "256", "--device", "cpu", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gae_lib",
+            "train",
+            "favuzzi2019/dcgan",
+            "--epochs",
+            "1",
+            "--limit",
+            "256",
+            "--device",
+            "cpu",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "favuzzi2019/dcgan epoch 1/1" in proc.stderr and "100%" in proc.stderr  # the tqdm bar
     model = zoo.load("favuzzi2019/dcgan", root=tmp_path)
     assert not model.training and model.info["epochs"] == 1
-    assert model.info["config"]["objective"]["d_steps_per_g_step"] == \
-        zoo_config("favuzzi2019/dcgan").objective.d_steps_per_g_step
+    assert (
+        model.info["config"]["objective"]["d_steps_per_g_step"]
+        == zoo_config("favuzzi2019/dcgan").objective.d_steps_per_g_step
+    )
     with torch.no_grad():
         x = model.generator(torch.rand(4, 100) * 2 - 1)
     assert x.shape == (4, 1, 28, 28) and x.abs().max() <= 1
@@ -70,24 +94,49 @@ def test_cli_refuses_unknown_models_and_fields():
     assert proc.returncode == 2 and "unknown model 'gpt'" in proc.stderr
     proc = subprocess.run(cli + ["dcgan"], capture_output=True, text=True)
     assert proc.returncode == 2 and "it is now 'favuzzi2019/dcgan'" in proc.stderr
-    proc = subprocess.run(cli + ["favuzzi2019/dcgan", "--set", "learning=1"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        cli + ["favuzzi2019/dcgan", "--set", "learning=1"], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "expected FIELD=VALUE" in proc.stderr
 
 
 # One epoch on 1,000 images through the CLI, for the architectures the later chapters
 # need: a WGAN-GP critic, MLP generator and discriminator, a latent discriminator, a
 # Gaussian MLP encoder (the linear VAE).
-@pytest.mark.parametrize("name,networks", [
-    ("latentspace2020/wgan-gp-z8", {"discriminator": "WGANCritic"}),
-    ("wanare/mlp-gan", {"generator": "MLPGenerator", "discriminator": "MLPDiscriminator"}),
-    ("makhzani2016/aae", {"latent_discriminator": "LatentDiscriminator", "encoder": "MLPEncoder"}),
-    ("wanare/linear-vae", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
-])
+@pytest.mark.parametrize(
+    "name,networks",
+    [
+        ("latentspace2020/wgan-gp-z8", {"discriminator": "WGANCritic"}),
+        ("wanare/mlp-gan", {"generator": "MLPGenerator", "discriminator": "MLPDiscriminator"}),
+        (
+            "makhzani2016/aae",
+            {"latent_discriminator": "LatentDiscriminator", "encoder": "MLPEncoder"},
+        ),
+        ("wanare/linear-vae", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
+    ],
+)
 def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_path, cache):
-    proc = subprocess.run([sys.executable, "-m", "gae_lib", "train", name, "--epochs", "1",
-                           "--limit", "1000", "--device", "cpu", "--no-evaluate",
-                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gae_lib",
+            "train",
+            name,
+            "--epochs",
+            "1",
+            "--limit",
+            "1000",
+            "--device",
+            "cpu",
+            "--no-evaluate",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     model = zoo.load(name, root=tmp_path)
     for role, cls in networks.items():
@@ -102,6 +151,7 @@ def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_p
 def test_a_family_gets_its_own_adam_settings_per_network(tmp_path, cache):
     cfg = zoo_config("latentspace2020/wgan-gp-z8").with_(epochs=1, batch_size=32)
     from gae_lib.train import build
+
     _, _, opts = build(cfg, torch.device("cpu"))
     assert opts["discriminator"].param_groups[0]["betas"] == (0.5, 0.9)
     assert opts["discriminator"].param_groups[0]["lr"] == 1e-4

@@ -1,11 +1,11 @@
 """The three widgets respond to every control position without an exception (driven from
 Python, as JupyterLab drives them), and their kernel-free plotly twins move."""
+
 import itertools
 import json
 
 import numpy as np
 import pytest
-import torch
 
 from gae_lib import data, encoders, zoo
 from gae_lib.masks import MASKS
@@ -14,9 +14,13 @@ from gae_lib.widgets import CompletionWidget, DecisionPlane, LatentSliders, stat
 
 @pytest.fixture(scope="module")
 def models(cache):
-    line_up = {"AE": ("neural", "favuzzi2019/ae"), "E_NN": ("neural", "favuzzi2019/enn"),
-               "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
-               "hybrid": ("neural", "favuzzi2019/hybrid"), "VAE": ("neural", "favuzzi2019/vae")}
+    line_up = {
+        "AE": ("neural", "favuzzi2019/ae"),
+        "E_NN": ("neural", "favuzzi2019/enn"),
+        "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
+        "hybrid": ("neural", "favuzzi2019/hybrid"),
+        "VAE": ("neural", "favuzzi2019/vae"),
+    }
     return encoders.line_up(line_up, invert=dict(steps=5, n_starts=20))
 
 
@@ -56,7 +60,9 @@ def test_completion_every_mask_method_and_source(models, digits):
     w = CompletionWidget(models, {"digits": digits[:3], "letters": letters})
     w.steps.value = 10
     seen = set()
-    for source, mask, method in itertools.product(w.source.options, w.mask.options, w.method.options):
+    for source, mask, method in itertools.product(
+        w.source.options, w.mask.options, w.method.options
+    ):
         w.source.value, w.mask.value, w.method.value = source, mask, method
         assert "MSE on the hidden pixels" in w.report.value
         seen.add(w.image.value)
@@ -102,7 +108,9 @@ def test_static_completion_and_label_maps(models, neural, classifier, digits):
 
 
 def test_plotly_output_needs_no_cdn(neural, classifier, digits):
-    bundle = static.PlotlyFigure(static.label_maps(neural, classifier, digits, resolution=5))._repr_mimebundle_()
+    bundle = static.PlotlyFigure(
+        static.label_maps(neural, classifier, digits, resolution=5)
+    )._repr_mimebundle_()
     html = bundle["text/html"]
     assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html and "<script src" not in html
     json.dumps(bundle["application/vnd.plotly.v1+json"])  # plain JSON for JupyterLab

@@ -1,4 +1,5 @@
 """The shipped zoo: every file hash-checked, damage refused with a clear message, quality kept."""
+
 import functools
 import json
 import re
@@ -15,8 +16,11 @@ SHIPPED = zoo.available()
 
 
 def test_manifest_lists_every_shipped_file_and_nothing_else():
-    files = {p.relative_to(zoo.CHECKPOINTS).as_posix() for p in zoo.CHECKPOINTS.rglob("*")
-             if p.is_file() and p.name != zoo.MANIFEST}
+    files = {
+        p.relative_to(zoo.CHECKPOINTS).as_posix()
+        for p in zoo.CHECKPOINTS.rglob("*")
+        if p.is_file() and p.name != zoo.MANIFEST
+    }
     assert files == set(zoo.read_manifest(zoo.CHECKPOINTS))
     assert set(SHIPPED) <= set(documents.configs())
 
@@ -40,7 +44,8 @@ def test_the_renamed_checkpoints_kept_their_weights():
     ones the old names had (commit 3ea7b56's manifest)."""
     manifest = zoo.read_manifest(zoo.CHECKPOINTS)
     assert manifest["favuzzi2019/dcgan.safetensors"] == (
-        "12fbf730204f8f832229614fd4449e707c9867b81f2c14a61e785277508c98b9")
+        "12fbf730204f8f832229614fd4449e707c9867b81f2c14a61e785277508c98b9"
+    )
     for old, new in zoo.RENAMED.items():
         assert zoo.load(new).info["renamed_from"] == old
 
@@ -61,8 +66,16 @@ def test_no_pickle_is_read_anywhere():
 def test_shipped_model_loads_in_eval_mode_with_its_record(name):
     model = zoo.load(name)
     assert not model.training
-    for key in ("config", "epochs", "device", "train_seconds", "library_version", "git_commit",
-                "metrics", "history"):
+    for key in (
+        "config",
+        "epochs",
+        "device",
+        "train_seconds",
+        "library_version",
+        "git_commit",
+        "metrics",
+        "history",
+    ):
         assert key in model.info, key
     assert model.info["epochs"] == len(model.info["history"]) >= 1
 
@@ -74,8 +87,9 @@ def zoo_copy(tmp_path):
     for suffix in (".json", ".safetensors"):
         shutil.copy(zoo.CHECKPOINTS / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
     manifest = zoo.read_manifest(zoo.CHECKPOINTS)
-    (tmp_path / zoo.MANIFEST).write_text(json.dumps(
-        {k: v for k, v in manifest.items() if k.startswith(name + ".")}))
+    (tmp_path / zoo.MANIFEST).write_text(
+        json.dumps({k: v for k, v in manifest.items() if k.startswith(name + ".")})
+    )
     return name, tmp_path
 
 
@@ -125,7 +139,9 @@ def cheap_metrics(name: str) -> dict:
             return {"test_accuracy": quality.test_accuracy(nets["classifier"], x, y)}
         if "encoder" in nets:
             x, _ = data.tensors(cfg.dataset, "test", n=N_CHEAP)
-            out["test_reconstruction_mse"] = quality.reconstruction_mse(nets["encoder"], nets["generator"], x)
+            out["test_reconstruction_mse"] = quality.reconstruction_mse(
+                nets["encoder"], nets["generator"], x
+            )
         if cfg.dataset == "stacked-mnist":
             samples = quality.prior_samples(nets["generator"], cfg.prior, 5000)
             out.update(quality.stacked_mode_coverage(samples, classifier))
@@ -138,7 +154,10 @@ def cheap_metrics(name: str) -> dict:
 # |small sample - recorded|, measured with two disjoint small samples (prior seeds 0 and 1,
 # test images 0-999 and 1000-1999) of every model: at most 0.0154 for the mean max class
 # probability and 5.0% for the reconstruction MSE.  Tolerances: ~3x those.
-CHEAP_TOLERANCE = {"mean_max_probability": 0.045, "test_reconstruction_mse": 0.15}   # relative for MSE
+CHEAP_TOLERANCE = {
+    "mean_max_probability": 0.045,
+    "test_reconstruction_mse": 0.15,
+}  # relative for MSE
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -146,15 +165,19 @@ def test_shipped_model_still_measures_what_its_json_records(name):
     model = zoo.load(name)
     recorded, small = model.info["metrics"], cheap_metrics(name)
     assert recorded and "classifier_unavailable" not in recorded, recorded
-    if "test_accuracy" in small:   # first 2,000 test digits: 99.00%; all 10,000: 99.30%
+    if "test_accuracy" in small:  # first 2,000 test digits: 99.00%; all 10,000: 99.30%
         assert small["test_accuracy"] >= 0.985, small
     if "mean_max_probability" in small:
-        assert abs(small["mean_max_probability"] - recorded["mean_max_probability"]) \
-            <= CHEAP_TOLERANCE["mean_max_probability"], (small, recorded)
+        assert (
+            abs(small["mean_max_probability"] - recorded["mean_max_probability"])
+            <= CHEAP_TOLERANCE["mean_max_probability"]
+        ), (small, recorded)
     if "test_reconstruction_mse" in small:
-        assert abs(small["test_reconstruction_mse"] / recorded["test_reconstruction_mse"] - 1) \
-            <= CHEAP_TOLERANCE["test_reconstruction_mse"], (small, recorded)
-    if "modes_covered" in small:   # 5,000 samples: 790-794 modes (26,000: 971-972)
+        assert (
+            abs(small["test_reconstruction_mse"] / recorded["test_reconstruction_mse"] - 1)
+            <= CHEAP_TOLERANCE["test_reconstruction_mse"]
+        ), (small, recorded)
+    if "modes_covered" in small:  # 5,000 samples: 790-794 modes (26,000: 971-972)
         assert small["modes_covered"] >= 750, small
 
 
@@ -165,4 +188,7 @@ def test_quality_targets_of_the_shipped_models():
     assert dcgan["mean_max_probability"] >= 0.90, dcgan
     assert all(0.05 <= s <= 0.15 for s in dcgan["class_shares"]), dcgan
     assert cheap_metrics("favuzzi2019/vae")["mean_max_probability"] >= 0.72
-    assert cheap_metrics("favuzzi2019/ae")["test_reconstruction_mse"] < cheap_metrics("favuzzi2019/enn")["test_reconstruction_mse"]
+    assert (
+        cheap_metrics("favuzzi2019/ae")["test_reconstruction_mse"]
+        < cheap_metrics("favuzzi2019/enn")["test_reconstruction_mse"]
+    )

@@ -1,4 +1,5 @@
 """A dataset of uint8 images held in memory, served as floats in [-1, 1]."""
+
 from __future__ import annotations
 
 import torch
@@ -11,12 +12,14 @@ def to_signed(images_uint8: torch.Tensor) -> torch.Tensor:
 
 
 class ImageSet(Dataset):
-    """``images``: uint8 N x C x 28 x 28; ``labels``: int64 N; ``source`` says where they came from."""
+    """``images``: uint8 N x C x 28 x 28; ``labels``: int64 N; ``source``: where they came from."""
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, source: str, classes: list):
         if images.dtype != torch.uint8 or images.ndim != 4:
-            raise ValueError(f"expected uint8 images of shape N x C x H x W, got {images.dtype} "
-                             f"{tuple(images.shape)}")
+            raise ValueError(
+                f"expected uint8 images of shape N x C x H x W, got {images.dtype} "
+                f"{tuple(images.shape)}"
+            )
         if len(labels) != len(images):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
         self.images, self.labels = images, labels

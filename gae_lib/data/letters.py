@@ -7,6 +7,7 @@ them) from Debian's handwriting fonts with random affine and stroke jitter,
 then normalises each image the way MNIST was made: fit into a 20x20 box keeping
 the aspect ratio, then centre the centre of mass in a 28x28 field.
 """
+
 from __future__ import annotations
 
 import string
@@ -55,13 +56,14 @@ def fonts_with_all_letters(paths: list[Path]) -> list[Path]:
 
 def fallback_font() -> Path:
     import matplotlib
+
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
 def normalise_like_mnist(img: np.ndarray) -> np.ndarray:
-    """Fit the ink's bounding box into 20x20 (aspect kept), centre of mass at the centre of 28x28."""
+    """Fit the ink's bounding box into 20x20 (aspect kept), centre of mass at 28x28's centre."""
     ys, xs = np.nonzero(img > 0)
-    crop = Image.fromarray(img[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+    crop = Image.fromarray(img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
     scale = 20.0 / max(crop.size)
     size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
     box = np.asarray(crop.resize(size, Image.LANCZOS), dtype=np.float32).clip(0, 255)
@@ -72,25 +74,33 @@ def normalise_like_mnist(img: np.ndarray) -> np.ndarray:
     top, left = int(round(13.5 - cy)), int(round(13.5 - cx))
     top = min(max(top, 0), 28 - box.shape[0])
     left = min(max(left, 0), 28 - box.shape[1])
-    out[top:top + box.shape[0], left:left + box.shape[1]] = box
+    out[top : top + box.shape[0], left : left + box.shape[1]] = box
     return out.astype(np.uint8)
 
 
 def render_letter(font: ImageFont.FreeTypeFont, char: str, rng: np.random.Generator) -> np.ndarray:
     canvas = Image.new("L", (112, 112))
     stroke = int(rng.integers(0, 3))  # stroke jitter: thin, medium, bold pen
-    ImageDraw.Draw(canvas).text((56, 56), char, fill=255, font=font, anchor="mm",
-                                stroke_width=stroke, stroke_fill=255)
+    ImageDraw.Draw(canvas).text(
+        (56, 56), char, fill=255, font=font, anchor="mm", stroke_width=stroke, stroke_fill=255
+    )
     angle = np.deg2rad(rng.uniform(-12, 12))
     shear = rng.uniform(-0.25, 0.25)
     sx, sy = rng.uniform(0.8, 1.2, size=2)
     # Inverse affine map (output -> input pixel), centred on the canvas centre.
-    a = np.array([[np.cos(angle) / sx, (np.sin(angle) + shear) / sx],
-                  [-np.sin(angle) / sy, np.cos(angle) / sy]])
+    a = np.array(
+        [
+            [np.cos(angle) / sx, (np.sin(angle) + shear) / sx],
+            [-np.sin(angle) / sy, np.cos(angle) / sy],
+        ]
+    )
     offset = np.array([56, 56]) - a @ np.array([56, 56])
-    canvas = canvas.transform(canvas.size, Image.AFFINE,
-                              (a[0, 0], a[0, 1], offset[0], a[1, 0], a[1, 1], offset[1]),
-                              resample=Image.BILINEAR)
+    canvas = canvas.transform(
+        canvas.size,
+        Image.AFFINE,
+        (a[0, 0], a[0, 1], offset[0], a[1, 0], a[1, 1], offset[1]),
+        resample=Image.BILINEAR,
+    )
     canvas = canvas.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2)))
     return normalise_like_mnist(np.asarray(canvas))
 
@@ -111,8 +121,11 @@ def render_letters(n: int, seed: int, fonts: list[Path]) -> tuple[torch.Tensor, 
 
 # --- EMNIST letters (the source documents' choice), when present or downloadable ---
 
-EMNIST_FILES = [f"emnist-letters-{split}-{kind}-ubyte"
-                for split in ("train", "test") for kind in ("images-idx3", "labels-idx1")]
+EMNIST_FILES = [
+    f"emnist-letters-{split}-{kind}-ubyte"
+    for split in ("train", "test")
+    for kind in ("images-idx3", "labels-idx1")
+]
 
 
 def emnist_manifest(root: Path) -> Path:
@@ -123,6 +136,7 @@ def emnist_manifest(root: Path) -> Path:
 
 def emnist_present(root: Path) -> bool:
     from .sources import verified
+
     manifest = emnist_manifest(root)
     if not manifest.exists():
         return False
@@ -145,8 +159,10 @@ def download_emnist(root: Path) -> bool:
     try:
         tvd.EMNIST(str(root), split="letters", train=True, download=True)
     except Exception as err:  # no network, mirror down, disk full: all mean "not here"
-        say(f"EMNIST is not available ({type(err).__name__}: {str(err)[:120]}); "
-            "the book renders letters from handwriting fonts instead")
+        say(
+            f"EMNIST is not available ({type(err).__name__}: {str(err)[:120]}); "
+            "the book renders letters from handwriting fonts instead"
+        )
         return False
     raw = root / "EMNIST" / "raw"
     emnist_manifest(root).write_text("".join(f"{md5(raw / n)}  {n}\n" for n in EMNIST_FILES))

@@ -1,4 +1,5 @@
 """What a family is, and the helpers its steps share."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from torch import nn
 from ..config import Adam
 from ..nets import NetSpec, build_network
 
-CLASSIFIER = "book/classifier"   # the zoo model every family's samples are measured with
+CLASSIFIER = "book/classifier"  # the zoo model every family's samples are measured with
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,11 @@ class NoSettings:
 @dataclass(frozen=True)
 class Family:
     name: str
-    networks: dict[str, NetSpec]           # role -> default architecture
-    trained: tuple[str, ...]               # the networks its step updates (and a checkpoint holds)
+    networks: dict[str, NetSpec]  # role -> default architecture
+    trained: tuple[str, ...]  # the networks its step updates (and a checkpoint holds)
     step: Callable[..., dict[str, float]]  # (nets, opts, x, y, cfg, iteration) -> losses
-    evaluate: Callable[..., dict]          # (cfg, nets, load) -> metrics recorded after training
-    config: type = NoSettings              # the family's settings (TrainConfig.objective)
+    evaluate: Callable[..., dict]  # (cfg, nets, load) -> metrics recorded after training
+    config: type = NoSettings  # the family's settings (TrainConfig.objective)
     optimisers: dict[str, Adam] = field(default_factory=dict)  # defaults for ``trained``
     # Networks that are not trained but taken from another zoo model (cfg -> {role: name}).
     frozen: Callable[..., dict[str, str]] = lambda cfg: {}
@@ -33,8 +34,10 @@ class Family:
 
     def build(self, cfg, load=None) -> dict[str, nn.Module]:
         """Fresh networks of ``cfg``; frozen ones come from ``load(name)`` (the zoo)."""
-        nets = {role: build_network(role, spec, cfg.latent_dim, cfg.channels)
-                for role, spec in cfg.networks.items()}
+        nets = {
+            role: build_network(role, spec, cfg.latent_dim, cfg.channels)
+            for role, spec in cfg.networks.items()
+        }
         for role, name in self.frozen(cfg).items():
             if load is None:
                 raise ValueError(f"{cfg.name}: its {role} comes from {name}; pass load=zoo.load")
@@ -43,11 +46,17 @@ class Family:
 
     def needs(self, cfg) -> set[str]:
         """Zoo models that must exist before ``cfg`` can be trained and evaluated."""
-        return set(self.frozen(cfg).values()) | ({CLASSIFIER} if self.measured_with_classifier else set())
+        return set(self.frozen(cfg).values()) | (
+            {CLASSIFIER} if self.measured_with_classifier else set()
+        )
 
     def make_optimisers(self, cfg, nets) -> dict[str, torch.optim.Adam]:
-        return {k: torch.optim.Adam(nets[k].parameters(), lr=cfg.optimisers[k].lr,
-                                    betas=cfg.optimisers[k].betas) for k in self.trained}
+        return {
+            k: torch.optim.Adam(
+                nets[k].parameters(), lr=cfg.optimisers[k].lr, betas=cfg.optimisers[k].betas
+            )
+            for k in self.trained
+        }
 
 
 def optimise(opts: dict, names, loss: torch.Tensor) -> float:

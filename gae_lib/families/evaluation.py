@@ -1,4 +1,5 @@
 """What families record after training: shared by their ``evaluate`` functions."""
+
 from __future__ import annotations
 
 from .. import data
@@ -22,7 +23,9 @@ def sample_quality(cfg, nets, load) -> dict:
     except Exception as err:
         return {"classifier_unavailable": str(err)[:200]}
     if cfg.dataset == "stacked-mnist":
-        return stacked_mode_coverage(prior_samples(nets["generator"], cfg.prior, 26_000), classifier)
+        return stacked_mode_coverage(
+            prior_samples(nets["generator"], cfg.prior, 26_000), classifier
+        )
     return digit_statistics(prior_samples(nets["generator"], cfg.prior, 10_000), classifier)
 
 

@@ -1,24 +1,54 @@
 """Every measurement the five documents use, on batched tensors (see each module)."""
+
 from .reconstruction import reconstruction_error
 from .density import binomial_interval, density_of_encoding, outlier_threshold
 from .modes import mode_coverage
-from .samples import (digit_statistics, reconstruction_mse, stacked_mode_coverage,
-                      test_accuracy)
-from .separability import (LinearSeparability, cross_validated_separability,
-                           linear_separability, pca_2d)
+from .samples import digit_statistics, reconstruction_mse, stacked_mode_coverage, test_accuracy
+from .separability import (
+    LinearSeparability,
+    cross_validated_separability,
+    linear_separability,
+    pca_2d,
+)
 from .frechet import FrechetResult, classifier_features, frechet_distance, frechet_with_floor
 from .parzen import ParzenResult, parzen_log_likelihood
 from .clustering import clustering_accuracy
 from .convexity import path_leaves_class
-from .surfaces import (DecisionMap, decision_border_map, latent_plane, loss_surface,
-                       plane_through, random_plane)
+from .surfaces import (
+    DecisionMap,
+    decision_border_map,
+    latent_plane,
+    loss_surface,
+    plane_through,
+    random_plane,
+)
 
 __all__ = [
-    "reconstruction_error", "binomial_interval", "density_of_encoding", "outlier_threshold",
-    "mode_coverage", "digit_statistics", "reconstruction_mse", "stacked_mode_coverage",
-    "test_accuracy", "LinearSeparability", "linear_separability", "cross_validated_separability",
-    "pca_2d", "FrechetResult",
-    "classifier_features", "frechet_distance", "frechet_with_floor", "ParzenResult",
-    "parzen_log_likelihood", "clustering_accuracy", "path_leaves_class", "DecisionMap", "decision_border_map",
-    "latent_plane", "loss_surface", "plane_through", "random_plane",
+    "reconstruction_error",
+    "binomial_interval",
+    "density_of_encoding",
+    "outlier_threshold",
+    "mode_coverage",
+    "digit_statistics",
+    "reconstruction_mse",
+    "stacked_mode_coverage",
+    "test_accuracy",
+    "LinearSeparability",
+    "linear_separability",
+    "cross_validated_separability",
+    "pca_2d",
+    "FrechetResult",
+    "classifier_features",
+    "frechet_distance",
+    "frechet_with_floor",
+    "ParzenResult",
+    "parzen_log_likelihood",
+    "clustering_accuracy",
+    "path_leaves_class",
+    "DecisionMap",
+    "decision_border_map",
+    "latent_plane",
+    "loss_surface",
+    "plane_through",
+    "random_plane",
 ]

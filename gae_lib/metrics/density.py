@@ -1,6 +1,7 @@
 """Density of encoding (favuzzi2019, sec. 4, eq. 3): the share of decoded prior samples that an
 independently trained GAN (the outlier detector) can reproduce as well as it reproduces 99%
 of the real test digits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,11 +46,19 @@ def binomial_interval(successes: int, n: int, confidence: float = 0.95) -> tuple
 
 @dataclass
 class DensityOfEncoding:
-    doe: float                       # eq. 3: #non-outliers / #samples
+    doe: float  # eq. 3: #non-outliers / #samples
     non_outliers: int
     samples: int
-    interval: tuple[float, float]    # 95% Clopper-Pearson interval of doe
-    errors: torch.Tensor             # detector L1 error of each sample
+    interval: tuple[float, float]  # 95% Clopper-Pearson interval of doe
+    errors: torch.Tensor  # detector L1 error of each sample
+
+    @property
+    def low(self) -> float:
+        return self.interval[0]
+
+    @property
+    def high(self) -> float:
+        return self.interval[1]
 
 
 def density_of_encoding(samples, detector, threshold: float, **invert_kwargs) -> DensityOfEncoding:
@@ -59,4 +68,6 @@ def density_of_encoding(samples, detector, threshold: float, **invert_kwargs) ->
         raise ValueError(f"threshold: expected a finite L1 error >= 0, got {threshold!r}")
     errors = detector_errors(detector, samples, **invert_kwargs)
     k = int((errors <= threshold).sum())
-    return DensityOfEncoding(k / len(errors), k, len(errors), binomial_interval(k, len(errors)), errors)
+    return DensityOfEncoding(
+        k / len(errors), k, len(errors), binomial_interval(k, len(errors)), errors
+    )

@@ -1,5 +1,6 @@
 """Linear separability of digit classes (favuzzi2019, sec. 4 and appendix B): multinomial
 logistic regression (softmax regression, eq. 4) on pixels or codes, scored on held-out data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support
+from sklearn.metrics import (
+    balanced_accuracy_score,
+    confusion_matrix,
+    precision_recall_fscore_support,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -17,13 +22,13 @@ from ..checks import as_tensor, check_codes, check_labels
 @dataclass
 class LinearSeparability:
     balanced_accuracy: float
-    precision: np.ndarray      # per class
+    precision: np.ndarray  # per class
     recall: np.ndarray
     f1: np.ndarray
     support: np.ndarray
-    confusion: np.ndarray      # rows: true class, columns: predicted
+    confusion: np.ndarray  # rows: true class, columns: predicted
     classes: np.ndarray
-    C: float                   # inverse regularisation strength used
+    C: float  # inverse regularisation strength used
 
 
 def _features(v, name: str) -> np.ndarray:
@@ -38,30 +43,40 @@ def _labels(y, n: int, name: str) -> np.ndarray:
 
 
 def _softmax_regression(C: float, max_iter: int, seed: int):
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter, random_state=seed))
+    return make_pipeline(
+        StandardScaler(), LogisticRegression(C=C, max_iter=max_iter, random_state=seed)
+    )
 
 
-def choose_C(x: np.ndarray, y: np.ndarray, grid, max_iter: int, seed: int,
-             validation: float = 0.2) -> float:
+def choose_C(
+    x: np.ndarray, y: np.ndarray, grid, max_iter: int, seed: int, validation: float = 0.2
+) -> float:
     """The C of ``grid`` with the best balanced accuracy on a held-out share of the training
     data (every space gets its own, so none is handicapped by one fixed regularisation)."""
     order = np.random.default_rng(seed).permutation(len(x))
     cut = int(len(x) * (1 - validation))
     fit, val = order[:cut], order[cut:]
-    scores = [balanced_accuracy_score(y[val], _softmax_regression(c, max_iter, seed)
-                                      .fit(x[fit], y[fit]).predict(x[val])) for c in grid]
+    scores = [
+        balanced_accuracy_score(
+            y[val], _softmax_regression(c, max_iter, seed).fit(x[fit], y[fit]).predict(x[val])
+        )
+        for c in grid
+    ]
     return float(grid[int(np.argmax(scores))])
 
 
-def linear_separability(train_x, train_y, test_x, test_y, *, max_iter: int = 1000,
-                        C=1.0, seed: int = 0) -> LinearSeparability:
+def linear_separability(
+    train_x, train_y, test_x, test_y, *, max_iter: int = 1000, C=1.0, seed: int = 0
+) -> LinearSeparability:
     """Fit softmax regression on (train_x, train_y) -- images are flattened to pixels,
     codes used as they are, both standardised -- and score it on (test_x, test_y).
     ``C``: the inverse regularisation strength, or a list of them to choose from on a
     validation split of the training data."""
     xtr, xte = _features(train_x, "train_x"), _features(test_x, "test_x")
     if xtr.shape[1] != xte.shape[1]:
-        raise ValueError(f"test_x: expected {xtr.shape[1]} features like train_x, got {xte.shape[1]}")
+        raise ValueError(
+            f"test_x: expected {xtr.shape[1]} features like train_x, got {xte.shape[1]}"
+        )
     ytr, yte = _labels(train_y, len(xtr), "train_y"), _labels(test_y, len(xte), "test_y")
     if len(np.unique(ytr)) < 2:
         raise ValueError("train_y: expected at least two classes")
@@ -72,9 +87,16 @@ def linear_separability(train_x, train_y, test_x, test_y, *, max_iter: int = 100
     predicted = _softmax_regression(chosen, max_iter, seed).fit(xtr, ytr).predict(xte)
     classes = np.unique(np.concatenate([ytr, yte]))
     p, r, f, s = precision_recall_fscore_support(yte, predicted, labels=classes, zero_division=0)
-    return LinearSeparability(balanced_accuracy_score(yte, predicted), p, r, f, s,
-                              confusion_matrix(yte, predicted, labels=classes), classes,
-                              float(chosen))
+    return LinearSeparability(
+        balanced_accuracy_score(yte, predicted),
+        p,
+        r,
+        f,
+        s,
+        confusion_matrix(yte, predicted, labels=classes),
+        classes,
+        float(chosen),
+    )
 
 
 def pca_2d(codes, fit_on=None) -> np.ndarray:
@@ -83,8 +105,10 @@ def pca_2d(codes, fit_on=None) -> np.ndarray:
     x = _features(codes, "codes")
     basis = x if fit_on is None else _features(fit_on, "fit_on")
     if len(basis) < 2 or basis.shape[1] < 2:
-        raise ValueError(f"expected at least two points with at least two features to fit a "
-                         f"2-D PCA, got shape {basis.shape}")
+        raise ValueError(
+            f"expected at least two points with at least two features to fit a "
+            f"2-D PCA, got shape {basis.shape}"
+        )
     if not basis.std(0).max() > 0:
         raise ValueError("expected points that are not all identical to fit a PCA")
     if basis.shape[1] != x.shape[1]:
@@ -92,8 +116,9 @@ def pca_2d(codes, fit_on=None) -> np.ndarray:
     return PCA(n_components=2).fit(basis).transform(x)
 
 
-def cross_validated_separability(spaces: dict, labels, folds: int = 4, C=1.0,
-                                 seed: int = 0) -> dict[str, float]:
+def cross_validated_separability(
+    spaces: dict, labels, folds: int = 4, C=1.0, seed: int = 0
+) -> dict[str, float]:
     """Balanced accuracy of softmax regression by k-fold cross-validation, the same folds
     for every space (``{name: features of the same images}``): for codes that exist for a
     few hundred images only, such as Algorithm 1's.  Classes with fewer than two images are

@@ -1,5 +1,6 @@
 """Functions over a 2-D plane in latent space: the classifier's decision borders
 (favuzzi2019, Figs. 13-14) and the inversion loss surface (latentspace2020, eq. 1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,11 +15,14 @@ from ..batching import batched
 def latent_plane(origin, u, v, extent: float = 1.0, resolution: int = 41):
     """Grid points origin + a u + b v for a, b in [-extent, extent]: (a, b, z) with z of
     shape (resolution^2, D), row-major over b (rows) then a (columns)."""
-    origin, u, v = (check_codes(t.reshape(1, -1), n)[0].float()
-                    for t, n in ((origin, "origin"), (u, "u"), (v, "v")))
+    origin, u, v = (
+        check_codes(t.reshape(1, -1), n)[0].float()
+        for t, n in ((origin, "origin"), (u, "u"), (v, "v"))
+    )
     if not (origin.shape == u.shape == v.shape):
-        raise ValueError(f"origin, u, v: expected vectors of one length, got "
-                         f"{len(origin)}, {len(u)}, {len(v)}")
+        raise ValueError(
+            f"origin, u, v: expected vectors of one length, got {len(origin)}, {len(u)}, {len(v)}"
+        )
     if not extent > 0:
         raise ValueError(f"extent: expected a positive number, got {extent!r}")
     resolution = check_positive_int(resolution, "resolution")
@@ -43,21 +47,31 @@ def plane_through(z1, z2, z3):
 
 @dataclass
 class DecisionMap:
-    a: torch.Tensor           # (R,) coordinates along u
-    b: torch.Tensor           # (R,) coordinates along v
-    labels: torch.Tensor      # (R, R) predicted digit, rows over b
+    a: torch.Tensor  # (R,) coordinates along u
+    b: torch.Tensor  # (R,) coordinates along v
+    labels: torch.Tensor  # (R, R) predicted digit, rows over b
     confidence: torch.Tensor  # (R, R) max class probability
-    images: torch.Tensor      # (R*R, C, H, W) decoded grid
+    images: torch.Tensor  # (R*R, C, H, W) decoded grid
 
 
 @torch.no_grad()
-def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0,
-                        resolution: int = 41, clip_to_cube: bool = False) -> DecisionMap:
+def decision_border_map(
+    generator,
+    classifier,
+    origin,
+    u,
+    v,
+    extent: float = 1.0,
+    resolution: int = 41,
+    clip_to_cube: bool = False,
+) -> DecisionMap:
     """favuzzi2019 Figs. 13-14: each grid point of the plane is decoded by G and labelled by
     the classifier.  ``clip_to_cube`` keeps uniform-prior codes inside [-1, 1]^d."""
     a, b, z = latent_plane(origin, u, v, extent, resolution)
     if z.shape[1] != generator.latent_dim:
-        raise ValueError(f"origin: expected {generator.latent_dim} latent dimensions, got {z.shape[1]}")
+        raise ValueError(
+            f"origin: expected {generator.latent_dim} latent dimensions, got {z.shape[1]}"
+        )
     if clip_to_cube:
         z = z.clamp(-1, 1)
     device = next(generator.parameters()).device
@@ -65,20 +79,26 @@ def decision_border_map(generator, classifier, origin, u, v, extent: float = 1.0
     on = next(classifier.parameters()).device
     probs = batched(lambda part: classifier(part.to(on)).softmax(1).cpu(), images)
     r = len(a)
-    return DecisionMap(a, b, probs.argmax(1).reshape(r, r), probs.max(1).values.reshape(r, r), images)
+    return DecisionMap(
+        a, b, probs.argmax(1).reshape(r, r), probs.max(1).values.reshape(r, r), images
+    )
 
 
-def loss_surface(generator, x, z0, alpha, beta, extent: float = 1.0,
-                 resolution: int = 21) -> np.ndarray:
+def loss_surface(
+    generator, x, z0, alpha, beta, extent: float = 1.0, resolution: int = 21
+) -> np.ndarray:
     """latentspace2020 eq. 1: f(a, b) = l(z0 + a alpha + b beta) with l(z) = MSE(x, G(z)) for one
     image x; returns a (resolution, resolution) array, rows over b."""
-    x = check_images(x if x.dim() == 4 else x.unsqueeze(0), "x",
-                     channels=getattr(generator, "channels", None))
+    x = check_images(
+        x if x.dim() == 4 else x.unsqueeze(0), "x", channels=getattr(generator, "channels", None)
+    )
     if len(x) != 1:
         raise ValueError(f"x: expected one image, got a batch of {len(x)}")
     _, _, z = latent_plane(z0, alpha, beta, extent, resolution)
     device = next(generator.parameters()).device
     with torch.no_grad():
         x = x.to(device)
-        loss = batched(lambda part: (generator(part.to(device)) - x).pow(2).flatten(1).mean(1).cpu(), z)
+        loss = batched(
+            lambda part: (generator(part.to(device)) - x).pow(2).flatten(1).mean(1).cpu(), z
+        )
     return loss.reshape(resolution, resolution).numpy()

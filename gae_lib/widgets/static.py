@@ -1,6 +1,7 @@
 """Kernel-free twins of the widgets: plotly figures whose slider steps were computed when
 the page was built.  Each is one heatmap; a slider step swaps its image (``restyle``), so
 nothing but plotly.js (served by the website itself) runs in the reader's browser."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,18 @@ from .latent import principal_directions, walk
 from .plane import plane_for
 
 GREY = [[0, "black"], [1, "white"]]
-TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-         "#7f7f7f", "#bcbd22", "#17becf"]
+TAB10 = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 
 
 def categorical_scale(colours=TAB10):
@@ -29,21 +40,41 @@ def categorical_scale(colours=TAB10):
     return scale
 
 
-def slider_figure(frames: list[np.ndarray], step_labels: list[str], slider_title: str,
-                  title: str, colorscale=GREY, zmin: float = 0.0, zmax: float = 1.0,
-                  height: int = 420, x=None, y=None, hover: str = "%{z}") -> go.Figure:
+def slider_figure(
+    frames: list[np.ndarray],
+    step_labels: list[str],
+    slider_title: str,
+    title: str,
+    colorscale=GREY,
+    zmin: float = 0.0,
+    zmax: float = 1.0,
+    height: int = 420,
+    x=None,
+    y=None,
+    hover: str = "%{z}",
+) -> go.Figure:
     """One heatmap with a slider over precomputed ``frames`` (2-D arrays of one shape)."""
     if len(frames) != len(step_labels) or not frames:
-        raise ValueError(f"expected one label per frame and at least one frame, got "
-                         f"{len(frames)} frames, {len(step_labels)} labels")
+        raise ValueError(
+            f"expected one label per frame and at least one frame, got "
+            f"{len(frames)} frames, {len(step_labels)} labels"
+        )
     common = dict(colorscale=colorscale, zmin=zmin, zmax=zmax, x=x, y=y, hovertemplate=hover)
     fig = go.Figure(go.Heatmap(z=frames[0], showscale=False, name="", **common))
-    steps = [dict(method="restyle", label=label, args=[{"z": [frame]}])
-             for frame, label in zip(frames, step_labels)]
+    steps = [
+        dict(method="restyle", label=label, args=[{"z": [frame]}])
+        for frame, label in zip(frames, step_labels)
+    ]
     fig.update_layout(
-        title=dict(text=title, font_size=14), height=height, margin=dict(l=10, r=10, t=50, b=10),
-        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix=f"{slider_title}: "),
-                      pad=dict(t=30))])
+        title=dict(text=title, font_size=14),
+        height=height,
+        margin=dict(l=10, r=10, t=50, b=10),
+        sliders=[
+            dict(
+                active=0, steps=steps, currentvalue=dict(prefix=f"{slider_title}: "), pad=dict(t=30)
+            )
+        ],
+    )
     if x is None:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
@@ -57,8 +88,13 @@ def mosaic(rows: list[torch.Tensor]) -> np.ndarray:
 
 
 @torch.no_grad()
-def latent_walk(models: dict, test_images: torch.Tensor, start: int = 0, n_directions: int = 4,
-                offsets=np.linspace(-3, 3, 11)) -> go.Figure:
+def latent_walk(
+    models: dict,
+    test_images: torch.Tensor,
+    start: int = 0,
+    n_directions: int = 4,
+    offsets=np.linspace(-3, 3, 11),
+) -> go.Figure:
     """Rows: models; columns: the first principal directions of each model's encoded test
     set; slider: the offset (in standard deviations) from the code of one test digit."""
     frames = []
@@ -70,19 +106,32 @@ def latent_walk(models: dict, test_images: torch.Tensor, start: int = 0, n_direc
         rows = []
         for label, m in models.items():
             code, directions, scales = setup[label]
-            z = torch.stack([walk(code, directions, scales, np.eye(n_directions)[i] * t,
-                                  m.clip_to_cube) for i in range(n_directions)])
+            z = torch.stack(
+                [
+                    walk(code, directions, scales, np.eye(n_directions)[i] * t, m.clip_to_cube)
+                    for i in range(n_directions)
+                ]
+            )
             rows.append(m.decode(z))
         frames.append(mosaic(rows))
-    return slider_figure(frames, [f"{t:+.1f}" for t in offsets], "offset (std)",
-                         f"Rows {', '.join(models)}; columns: principal directions 1-{n_directions}",
-                         height=120 + 70 * len(models))
+    return slider_figure(
+        frames,
+        [f"{t:+.1f}" for t in offsets],
+        "offset (std)",
+        f"Rows {', '.join(models)}; columns: principal directions 1-{n_directions}",
+        height=120 + 70 * len(models),
+    )
 
 
 @torch.no_grad()
-def completion_masks(models: dict, images: torch.Tensor, masks: list[str],
-                     methods=("masked Algorithm 1", "AE", "E_NN"), steps: int = 100,
-                     n_starts: int = 1000) -> tuple[go.Figure, dict]:
+def completion_masks(
+    models: dict,
+    images: torch.Tensor,
+    masks: list[str],
+    methods=("masked Algorithm 1", "AE", "E_NN"),
+    steps: int = 100,
+    n_starts: int = 1000,
+) -> tuple[go.Figure, dict]:
     """Slider over masks; rows: corrupted, each method's completion, original.  Also returns
     the mean MSE on hidden pixels per (mask, method)."""
     frames, errors = [], {}
@@ -95,29 +144,54 @@ def completion_masks(models: dict, images: torch.Tensor, masks: list[str],
             rows.append(completed)
         frames.append(mosaic(rows + [images]))
     title = "Rows: corrupted, " + ", ".join(methods) + ", original"
-    return slider_figure(frames, list(masks), "mask", title, height=160 + 60 * (len(methods) + 2)), errors
+    return slider_figure(
+        frames, list(masks), "mask", title, height=160 + 60 * (len(methods) + 2)
+    ), errors
 
 
 @torch.no_grad()
-def label_maps(models: dict, classifier, test_images: torch.Tensor, anchors=(0, 1, 2),
-               extent: float = 1.5, resolution: int = 41) -> go.Figure:
+def label_maps(
+    models: dict,
+    classifier,
+    test_images: torch.Tensor,
+    anchors=(0, 1, 2),
+    extent: float = 1.5,
+    resolution: int = 41,
+) -> go.Figure:
     """Slider over models: the classifier's label map on the plane through three encoded
     test digits (which sit at (0,0), (1,0), (0,1))."""
     frames = []
     for label, m in models.items():
-        origin, u, v = plane_for(m, m.encode(test_images[list(anchors)]), "through three test digits")
-        dmap = decision_border_map(m.decoder, classifier, origin, u, v, extent, resolution,
-                                   clip_to_cube=m.clip_to_cube)
+        origin, u, v = plane_for(
+            m, m.encode(test_images[list(anchors)]), "through three test digits"
+        )
+        dmap = decision_border_map(
+            m.decoder, classifier, origin, u, v, extent, resolution, clip_to_cube=m.clip_to_cube
+        )
         frames.append(dmap.labels.numpy())
     axis = np.linspace(-extent, extent, resolution)
-    fig = slider_figure(frames, list(models), "model",
-                        f"Predicted digit of G(z) on the plane through test digits {anchors}",
-                        colorscale=categorical_scale(), zmin=-0.5, zmax=9.5, height=480,
-                        x=axis, y=axis, hover="a=%{x:.2f}, b=%{y:.2f}: digit %{z}")
+    fig = slider_figure(
+        frames,
+        list(models),
+        "model",
+        f"Predicted digit of G(z) on the plane through test digits {anchors}",
+        colorscale=categorical_scale(),
+        zmin=-0.5,
+        zmax=9.5,
+        height=480,
+        x=axis,
+        y=axis,
+        hover="a=%{x:.2f}, b=%{y:.2f}: digit %{z}",
+    )
     fig.data[0].update(showscale=True, colorbar=dict(title="digit", tickvals=list(range(10))))
-    fig.add_scatter(x=[0, 1, 0], y=[0, 0, 1], mode="markers", name="anchors",
-                    marker=dict(color="white", size=11, line=dict(color="black", width=2)),
-                    hovertemplate="anchor digit<extra></extra>")
+    fig.add_scatter(
+        x=[0, 1, 0],
+        y=[0, 0, 1],
+        mode="markers",
+        name="anchors",
+        marker=dict(color="white", size=11, line=dict(color="black", width=2)),
+        hovertemplate="anchor digit<extra></extra>",
+    )
     fig.update_layout(xaxis_title="a (along u)", yaxis_title="b (along v)", showlegend=False)
     return fig
 
@@ -130,7 +204,13 @@ class PlotlyFigure:
         self.fig = fig
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        html = self.fig.to_html(include_plotlyjs=False, full_html=False,
-                                config={"displaylogo": False, "responsive": True})
-        return {"application/vnd.plotly.v1+json": json.loads(self.fig.to_json()),
-                "text/html": html, "text/plain": f"<plotly figure: {self.fig.layout.title.text}>"}
+        html = self.fig.to_html(
+            include_plotlyjs=False,
+            full_html=False,
+            config={"displaylogo": False, "responsive": True},
+        )
+        return {
+            "application/vnd.plotly.v1+json": json.loads(self.fig.to_json()),
+            "text/html": html,
+            "text/plain": f"<plotly figure: {self.fig.layout.title.text}>",
+        }
