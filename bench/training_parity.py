@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from gae_lib import data
-from gae_lib.config import zoo_config
+from gae_lib.documents import config as zoo_config
 from gae_lib.nets import Discriminator, Generator
 from gae_lib.train import train
 
@@ -50,7 +50,7 @@ def plain_loop(images: int, channels_last: bool, batch: int = 128) -> float:
 
 
 def library_loop(images: int) -> float:
-    cfg = zoo_config("dcgan").with_(epochs=1)
+    cfg = zoo_config("favuzzi2019/dcgan").with_(epochs=1)
     with tempfile.TemporaryDirectory() as out:
         info = train(cfg, out, device="cpu", limit=images, progress=False, evaluate=False)
     return images / info["train_seconds"]
