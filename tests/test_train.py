@@ -162,3 +162,21 @@ def test_cuda_asked_without_cuda_is_a_clear_error(tmp_path):
         pytest.skip("this machine has CUDA; the error path is for machines without it")
     with pytest.raises(ValueError, match="torch.cuda.is_available"):
         train(zoo_config("favuzzi2019/dcgan").with_(epochs=1), tmp_path, device="cuda")
+
+
+def test_zoo_training_order_comes_from_the_dependencies():
+    from gae_lib import documents
+    order = documents.training_order("favuzzi2019")
+    assert order[0] == "book/classifier"              # it measures every other model
+    assert order.index("favuzzi2019/dcgan") < order.index("favuzzi2019/enn")   # frozen G first
+    assert set(order) == set(documents.configs("favuzzi2019")) | {"book/classifier"}
+    every = documents.training_order()
+    assert len(every) == len(set(every)) == len(documents.configs())
+    with pytest.raises(ValueError, match="unknown document"):
+        documents.training_order("favuzzi2018")
+
+
+def test_make_zoo_takes_a_document():
+    proc = subprocess.run([sys.executable, "-m", "gae_lib", "train-zoo", "--help"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "favuzzi2019" in proc.stdout
