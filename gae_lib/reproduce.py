@@ -164,7 +164,8 @@ def main() -> int:
                 f"{chapter}: expected a chapter of _toc.yml: {', '.join(toc_chapters())}"
             )
         if args.from_notebook:
-            notebook, seconds = json.loads(args.from_notebook.read_text()), None
+            notebook = json.loads(args.from_notebook.read_text())
+            seconds = notebook.get("metadata", {}).get("papermill", {}).get("duration")
         else:
             notebook, seconds = execute_full(chapter, args.keep_notebook)
         now = glued_values(notebook)
