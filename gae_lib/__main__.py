@@ -45,8 +45,10 @@ def list_zoo(samples: Path | None) -> None:
         for name in names:
             info = json.loads((zoo.CHECKPOINTS / f"{name}.json").read_text())
             model = name.split("/", 1)[1]
+            scalars = {k: round(v, 4) if isinstance(v, float) else v
+                       for k, v in info["metrics"].items() if not isinstance(v, list)}
             print(f"  {model:16s} {info['config']['family']:16s} {info['epochs']:3d} epochs  "
-                  f"{json.dumps(info['metrics'])[:90]}")
+                  f"{json.dumps(scalars)}")
             if samples and "generator" in info["networks"]:
                 from .plots import save_samples
                 path = save_samples(zoo.load(name), samples / f"{name}.png")
