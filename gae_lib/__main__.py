@@ -24,7 +24,7 @@ def parse_value(field_type, text: str):
 
 def apply_sets(cfg, items: list[str], parser):
     settings = {f.name: getattr(cfg.objective, f.name) for f in fields(cfg.objective)}
-    top = {k: v for k, v in cfg.to_dict().items() if not isinstance(v, (dict, type(None)))}
+    top = {k: v for k, v in cfg.to_dict().items() if not isinstance(v, (dict, list, type(None)))}
     changes = {}
     for item in items:
         name, _, value = item.partition("=")

@@ -42,6 +42,11 @@ class TrainConfig:
     networks: dict[str, NetSpec] = field(default_factory=dict)   # role -> architecture
     optimisers: dict[str, Adam] = field(default_factory=dict)    # trained network -> Adam
     objective: Any = None          # the family's settings (its own frozen dataclass)
+    # What the zoo keeps: these trained networks (empty: all), stored in this dtype, and a
+    # snapshot of training every this many epochs (0: none; gae_lib.snapshots).
+    shipped: tuple[str, ...] = ()
+    ship_dtype: str = "float32"
+    snapshot_every: int = 0
 
     def __post_init__(self):
         from .families import family_of   # families import this module
@@ -58,6 +63,12 @@ class TrainConfig:
         if not isinstance(objective, family.config):
             raise ValueError(f"{self.name}: objective must be a {family.config.__name__}, "
                              f"got {type(objective).__name__}")
+        object.__setattr__(self, "shipped", tuple(self.shipped))
+        if set(self.shipped) - set(family.trained):
+            raise ValueError(f"{self.name}: shipped {list(self.shipped)} must be among the "
+                             f"trained networks {list(family.trained)}")
+        if self.ship_dtype not in ("float32", "float16"):
+            raise ValueError(f"{self.name}: ship_dtype must be float32 or float16")
         object.__setattr__(self, "networks", {**family.networks, **self.networks})
         object.__setattr__(self, "optimisers", {**family.optimisers, **self.optimisers})
         object.__setattr__(self, "objective", objective)
@@ -72,6 +83,7 @@ class TrainConfig:
         out["optimisers"] = {k: {"lr": v.lr, "betas": list(v.betas)}
                              for k, v in self.optimisers.items()}
         out["objective"] = asdict(self.objective)
+        out["shipped"] = list(self.shipped)
         return out
 
     @classmethod

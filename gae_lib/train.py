@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from . import __version__, data, documents, zoo
+from . import __version__, data, documents, snapshots, zoo
 from .config import TrainConfig
 from .data.sources import REPO_ROOT
 from .families import family_of
@@ -169,14 +169,27 @@ def train(
             }
         )
         save_state(out, nets, opts, epoch + 1, history, cfg)
+        if snapshots.due(epoch + 1, cfg.snapshot_every, cfg.epochs):
+            snapshots.write_png(snapshots.snapshot_images(cfg, nets, dev),
+                                out / "snapshots" / snapshots.file_name(epoch + 1))
     for net in nets.values():
         net.eval()
     nets = {k: v.to("cpu", memory_format=torch.contiguous_format) for k, v in nets.items()}
-    trained = {k: nets[k] for k in family.trained}
+    shipped = {k: nets[k] for k in (cfg.shipped or family.trained)}
+    if cfg.ship_dtype == "float16":
+        # The metrics below are those of the weights the zoo keeps (rounded to float16).
+        with torch.no_grad():
+            for net in shipped.values():
+                for p in net.parameters():
+                    p.copy_(p.half().float())
+    taken = [e for e in range(1, len(history) + 1)
+             if (out / "snapshots" / snapshots.file_name(e)).exists()]
     info = {
         "name": cfg.name,
         "config": cfg.to_dict(),
-        "networks": list(family.trained),
+        "networks": list(shipped),
+        "ship_dtype": cfg.ship_dtype,
+        "snapshots": taken,
         "epochs": len(history),
         "images_per_epoch": len(train_set),
         "device": str(dev),
@@ -191,7 +204,7 @@ def train(
         "notes": documents.notes(cfg.name),
         "metrics": family.evaluate(cfg, nets, zoo.load) if evaluate else {},
     }
-    zoo.save(cfg.name, trained, info, out)
+    zoo.save(cfg.name, shipped, info, out, snapshot_dir=out / "snapshots")
     if ship:
-        zoo.save(cfg.name, trained, info, zoo.CHECKPOINTS)
+        zoo.save(cfg.name, shipped, info, zoo.CHECKPOINTS, snapshot_dir=out / "snapshots")
     return info

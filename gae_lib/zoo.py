@@ -14,15 +14,19 @@ and JSON only.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
+import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
 from .config import TrainConfig
 from .data.sources import REPO_ROOT, file_digest
 from .families import family_of
+from .snapshots import file_name as snapshot_file
+from .snapshots import read_png
 
 CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
 MANIFEST = "manifest.json"
@@ -70,19 +74,44 @@ def check_name(name: str) -> str:
     return name
 
 
-def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path) -> list[Path]:
-    """Write NAME.safetensors + NAME.json into ``root`` and record their sha256."""
+def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
+         snapshot_dir: Path | None = None) -> list[Path]:
+    """Write NAME.safetensors + NAME.json into ``root`` (weights in ``info["ship_dtype"]``,
+    float32 by default) with the training snapshots ``info["snapshots"]`` from
+    ``snapshot_dir``, and record every file's sha256 in the manifest."""
     check_name(name)
     (root / name).parent.mkdir(parents=True, exist_ok=True)
-    tensors = {f"{net}.{key}": value.detach().cpu().contiguous()
+    dtype = getattr(torch, info.get("ship_dtype", "float32"))
+    tensors = {f"{net}.{key}": (value.to(dtype) if value.is_floating_point() else value)
+               .detach().cpu().contiguous()
                for net, module in nets.items() for key, value in module.state_dict().items()}
     weights, meta = root / f"{name}.safetensors", root / f"{name}.json"
     save_file(tensors, str(weights))
     meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-    manifest = read_manifest(root)
-    manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
-    (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    with manifest_lock(root):   # two training runs may ship at the same moment
+        manifest = read_manifest(root)
+        manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
+        for epoch in info.get("snapshots", []):
+            source = Path(snapshot_dir) / snapshot_file(epoch)
+            target = root / f"{name}.snapshots" / snapshot_file(epoch)
+            if source.resolve() != target.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+            manifest[f"{name}.snapshots/{snapshot_file(epoch)}"] = sha256(target)
+        (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return [weights, meta]
+
+
+@contextlib.contextmanager
+def manifest_lock(root: Path):
+    """An exclusive lock on the manifest of ``root`` (a file lock; POSIX)."""
+    import fcntl
+    with open(root / ".manifest.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def verified_file(root: Path, filename: str, name: str) -> Path:
@@ -120,6 +149,17 @@ def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.M
         prefix = f"{net_name}."
         part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
         nets[net_name].load_state_dict(part, strict=True)
-    model = nn.ModuleDict(nets).to(device).eval()
+    # A network trained but not shipped (e.g. a GAN's discriminator) is left out, not random.
+    keep = set(info["networks"]) | set(family_of(cfg).frozen(cfg))
+    model = nn.ModuleDict({k: v for k, v in nets.items() if k in keep}).to(device).eval()
     model.info, model.config = info, cfg
     return model
+
+
+def snapshots(name: str, root: str | Path | None = None) -> dict[int, torch.Tensor]:
+    """The training snapshots shipped with ``name`` (hash-verified): epoch -> image grid
+    (C x H x W in [0, 1]; gae_lib.snapshots)."""
+    root = Path(root) if root else CHECKPOINTS
+    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
+    return {epoch: read_png(verified_file(root, f"{name}.snapshots/{snapshot_file(epoch)}", name))
+            for epoch in info.get("snapshots", [])}

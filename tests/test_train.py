@@ -107,12 +107,12 @@ def test_cli_refuses_unknown_models_and_fields():
     "name,networks",
     [
         ("latentspace2020/wgan-gp-z8", {"discriminator": "WGANCritic"}),
-        ("wanare/mlp-gan", {"generator": "MLPGenerator", "discriminator": "MLPDiscriminator"}),
+        ("wanare/mlp-gan-lr0.0002", {"generator": "MLPGenerator"}),   # D (MLP) trained, not shipped
         (
             "makhzani2016/aae",
             {"latent_discriminator": "LatentDiscriminator", "encoder": "MLPEncoder"},
         ),
-        ("wanare/linear-vae", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
+        ("wanare/linear-vae-baseline", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
     ],
 )
 def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_path, cache):
@@ -146,6 +146,13 @@ def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_p
     with torch.no_grad():
         z = torch.randn(4, model.generator.latent_dim)
         assert model.generator(z).shape == (4, 1, 28, 28)
+    shipped = load_file(str(tmp_path / f"{name}.safetensors"))
+    floats = {v.dtype for v in shipped.values() if v.is_floating_point()}
+    assert floats == {getattr(torch, model.info["ship_dtype"])}
+    assert set(model.keys()) == set(model.info["networks"])      # nothing unshipped, nothing random
+    if model.config.snapshot_every:
+        grids = zoo.snapshots(name, root=tmp_path)
+        assert list(grids) == [1] and grids[1].shape[-2:] == (8 * 30 + 2, 8 * 30 + 2)
 
 
 def test_a_family_gets_its_own_adam_settings_per_network(tmp_path, cache):

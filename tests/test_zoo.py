@@ -19,7 +19,7 @@ def test_manifest_lists_every_shipped_file_and_nothing_else():
     files = {
         p.relative_to(zoo.CHECKPOINTS).as_posix()
         for p in zoo.CHECKPOINTS.rglob("*")
-        if p.is_file() and p.name != zoo.MANIFEST
+        if p.is_file() and p.name != zoo.MANIFEST and not p.name.startswith(".")
     }
     assert files == set(zoo.read_manifest(zoo.CHECKPOINTS))
     assert set(SHIPPED) <= set(documents.configs())
