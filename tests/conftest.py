@@ -7,6 +7,16 @@ from gae_lib import data
 
 REPO = Path(__file__).resolve().parents[1]
 
+# The favuzzi2019 chapter's line-up of encodings (the tests build theirs from it).
+FAVUZZI_LINE_UP = {
+    "AE": ("neural", "favuzzi2019/ae"),
+    "E_NN": ("neural", "favuzzi2019/enn"),
+    "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
+    "hybrid": ("neural", "favuzzi2019/hybrid"),
+    "hybrid E_GD": ("gradient-descent", "favuzzi2019/hybrid"),
+    "VAE": ("neural", "favuzzi2019/vae"),
+}
+
 # chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).
 CHAPTER_SECONDS: dict[str, dict[str, float]] = {}
 

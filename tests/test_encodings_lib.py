@@ -9,14 +9,7 @@ from gae_lib.lab import self_check
 from gae_lib.masks import MASKS, hidden_mse, make_mask
 
 
-LINE_UP = {
-    "AE": ("neural", "favuzzi2019/ae"),
-    "E_NN": ("neural", "favuzzi2019/enn"),
-    "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
-    "hybrid": ("neural", "favuzzi2019/hybrid"),
-    "hybrid E_GD": ("gradient-descent", "favuzzi2019/hybrid"),
-    "VAE": ("neural", "favuzzi2019/vae"),
-}
+from conftest import FAVUZZI_LINE_UP as LINE_UP
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from conftest import FAVUZZI_LINE_UP
+
 from gae_lib import data, encoders, zoo
 from gae_lib.masks import MASKS
 from gae_lib.widgets import CompletionWidget, DecisionPlane, LatentSliders, static
@@ -14,13 +16,7 @@ from gae_lib.widgets import CompletionWidget, DecisionPlane, LatentSliders, stat
 
 @pytest.fixture(scope="module")
 def models(cache):
-    line_up = {
-        "AE": ("neural", "favuzzi2019/ae"),
-        "E_NN": ("neural", "favuzzi2019/enn"),
-        "E_GD": ("gradient-descent", "favuzzi2019/dcgan"),
-        "hybrid": ("neural", "favuzzi2019/hybrid"),
-        "VAE": ("neural", "favuzzi2019/vae"),
-    }
+    line_up = {k: v for k, v in FAVUZZI_LINE_UP.items() if k != "hybrid E_GD"}
     return encoders.line_up(line_up, invert=dict(steps=5, n_starts=20))
 
 
