@@ -14,6 +14,12 @@ from gae_lib.config import Adam
 from gae_lib.documents import config as zoo_config
 from gae_lib.train import train
 
+def train_cli(out, *args):
+    """``python -m gae_lib train ARGS --out OUT`` as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "gae_lib", "train", *args, "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+
+
 TINY = dict(limit=96, device="cpu", progress=False, evaluate=False)
 
 
@@ -55,26 +61,8 @@ def test_resume_refuses_another_configuration(tmp_path, cache):
 
 
 def test_cli_trains_and_writes_a_loadable_checkpoint(tmp_path, cache):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gae_lib",
-            "train",
-            "favuzzi2019/dcgan",
-            "--epochs",
-            "1",
-            "--limit",
-            "256",
-            "--device",
-            "cpu",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = train_cli(tmp_path, "favuzzi2019/dcgan", "--epochs", "1", "--limit", "256",
+                     "--device", "cpu")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "favuzzi2019/dcgan epoch 1/1" in proc.stderr and "100%" in proc.stderr  # the tqdm bar
     model = zoo.load("favuzzi2019/dcgan", root=tmp_path)
@@ -116,27 +104,8 @@ def test_cli_refuses_unknown_models_and_fields():
     ],
 )
 def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_path, cache):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gae_lib",
-            "train",
-            name,
-            "--epochs",
-            "1",
-            "--limit",
-            "1000",
-            "--device",
-            "cpu",
-            "--no-evaluate",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = train_cli(tmp_path, name, "--epochs", "1", "--limit", "1000", "--device", "cpu",
+                     "--no-evaluate")
     assert proc.returncode == 0, proc.stderr[-2000:]
     model = zoo.load(name, root=tmp_path)
     for role, cls in networks.items():
