@@ -104,3 +104,59 @@ def label_maps(maps: dict, anchors: bool = True) -> plt.Figure:
     fig.colorbar(shown, ax=axes[: len(maps)], ticks=range(10), shrink=0.8,
                  label="predicted digit")
     return fig
+
+
+def training_curves(histories: dict, keys: tuple[str, ...], ylabel: str = "loss per epoch"
+                    ) -> plt.Figure:
+    """One panel per model: each of ``keys`` of its per-epoch training record (a checkpoint's
+    ``history``) against the epoch."""
+    fig, axes = _panels(len(histories), 3.4, cols=len(histories))
+    for ax, (label, history) in zip(axes, histories.items()):
+        epochs = [h["epoch"] for h in history]
+        for k in keys:
+            if k in history[0]:
+                ax.plot(epochs, [h[k] for h in history], label=k, lw=1.4)
+        ax.set_title(label, fontsize=10), ax.set_xlabel("epoch"), ax.set_ylabel(ylabel)
+        ax.legend(fontsize=8), ax.grid(alpha=0.3)
+    return fig
+
+
+def class_shares(shares: dict) -> plt.Figure:
+    """Share of each digit among a model's samples (the classifier's label), grouped bars,
+    against the 10% a model covering the digits evenly would give."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    width = 0.8 / len(shares)
+    for i, (label, s) in enumerate(shares.items()):
+        ax.bar(np.arange(10) + (i - (len(shares) - 1) / 2) * width, s, width, label=label)
+    ax.axhline(0.1, color="black", ls="--", lw=1, label="even (10%)")
+    ax.set_xticks(range(10)), ax.set_xlabel("digit (classifier's label)")
+    ax.set_ylabel("share of samples"), ax.legend(fontsize=8, ncol=3), ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def by_learning_rate(rates, panels: dict, floor: float | None = None) -> plt.Figure:
+    """One panel per measurement (``panels``: name -> one value per rate), learning rate on a
+    log axis; ``floor`` (e.g. the real-vs-real Frechet distance) drawn on the first panel."""
+    fig, axes = _panels(len(panels), 3.4, cols=len(panels))
+    for i, (ax, (name, values)) in enumerate(zip(axes, panels.items())):
+        ax.plot(rates, values, "o-", lw=1.4)
+        if floor is not None and i == 0:
+            ax.axhline(floor, color="black", ls="--", lw=1, label="real vs real")
+            ax.legend(fontsize=8)
+        ax.set_xscale("log"), ax.set_xlabel("learning rate"), ax.set_title(name, fontsize=10)
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def per_epoch(series: dict, ylabel: str, reference: dict | None = None) -> plt.Figure:
+    """``series``: label -> {epoch: value}, one line each; ``reference``: label -> a value
+    drawn as a dashed horizontal line (e.g. the same measurement on real digits)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    for label, values in series.items():
+        ax.plot(list(values), list(values.values()), "o-", ms=3, lw=1.4, label=label)
+    for label, value in (reference or {}).items():
+        ax.axhline(value, color="black", ls="--", lw=1, label=label)
+    ax.set_xlabel("epoch"), ax.set_ylabel(ylabel), ax.legend(fontsize=8), ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -352,3 +352,18 @@ def build_network(role: str, spec: NetSpec, latent_dim: int, channels: int) -> n
         fits = [a for r, a in ARCHITECTURES if r == role]
         raise ValueError(f"architecture {spec.arch!r} cannot be a {role}; expected one of {fits}")
     return make(spec, latent_dim, channels)
+
+
+def parameter_count(net: nn.Module) -> int:
+    """Trainable numbers in ``net`` (weights and biases)."""
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
+def layer_sizes(net: nn.Module) -> str:
+    """The widths a fully connected network passes through, e.g. '100 → 256 → 784'."""
+    linear = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    convolutional = any(isinstance(m, nn.modules.conv._ConvNd) for m in net.modules())
+    if not linear or convolutional:
+        raise ValueError(f"layer_sizes: expected a fully connected network (nn.Linear layers "
+                         f"only), got {type(net).__name__}")
+    return " → ".join(str(n) for n in [linear[0].in_features] + [m.out_features for m in linear])

@@ -63,3 +63,18 @@ def read_png(path: Path) -> torch.Tensor:
 
 def file_name(epoch: int) -> str:
     return f"epoch-{epoch:03d}.png"
+
+
+def split_grid(grid: torch.Tensor, n: int = N_SNAPSHOT, nrow: int = 8, padding: int = 2,
+               side: int = 28) -> torch.Tensor:
+    """The images of a snapshot grid (``read_png``'s C x H x W in [0, 1]) back as
+    n x C x side x side in [-1, 1], e.g. for the classifier (PNG rounding: 1/255)."""
+    step = side + padding
+    expected = (padding + nrow * step, padding + -(-n // nrow) * step)
+    if grid.ndim != 3 or (grid.shape[2], grid.shape[1]) != expected:
+        raise ValueError(f"grid: expected C x {expected[1]} x {expected[0]} (a snapshot of {n} "
+                         f"images, {nrow} per row), got {tuple(grid.shape)}")
+    tiles = [grid[:, padding + r * step: padding + r * step + side,
+                  padding + c * step: padding + c * step + side]
+             for r, c in (divmod(i, nrow) for i in range(n))]
+    return torch.stack(tiles) * 2 - 1

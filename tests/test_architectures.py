@@ -126,3 +126,16 @@ def test_metrics_and_widgets_accept_an_mlp_generator(mlp_generator, classifier):
     ).shape == (2, 1, 28, 28)
     LatentSliders({"MLP": model}, classifier, samples[:10], n_directions=2)
     DecisionPlane({"MLP": model}, classifier, samples[:10], resolution=5)
+
+
+def test_parameter_counts_and_layer_sizes_of_the_report_networks():
+    from gae_lib.nets import NetSpec, build_network, layer_sizes, parameter_count
+
+    g = build_network("generator", NetSpec("mlp", widths=(256, 512, 1024)), 100, 1)
+    assert layer_sizes(g) == "100 → 256 → 512 → 1024 → 784"
+    assert parameter_count(g) == sum(a * b + b for a, b in
+                                     [(100, 256), (256, 512), (512, 1024), (1024, 784)])
+    e = build_network("encoder", NetSpec("mlp", widths=(256,), output="gaussian"), 64, 1)
+    assert layer_sizes(e) == "784 → 256 → 128"   # mean and log-variance of 64 each
+    with pytest.raises(ValueError, match="fully connected"):
+        layer_sizes(build_network("generator", NetSpec("dcgan28"), 100, 1))

@@ -134,6 +134,27 @@ def test_frechet_floor_sits_below_a_bad_model(mnist_test, classifier, cache):
     assert 0 < result.floor < result.distance
 
 
+def test_frechet_reference_gives_what_frechet_with_floor_gives(mnist_test, classifier):
+    reference, other = mnist_test[0][:500], mnist_test[0][500:1000]
+    noise = torch.rand(500, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    once = metrics.FrechetReference(classifier, reference, other)
+    each = metrics.frechet_with_floor(classifier, noise, reference, other)
+    assert once.floor == pytest.approx(each.floor, rel=1e-6)
+    assert once.distance(noise) == pytest.approx(each.distance, rel=1e-6)
+
+
+def test_nearest_distances_find_an_image_in_its_own_set_and_measure_rms(mnist_test):
+    x = mnist_test[0][:300]
+    d, i = metrics.nearest_distances(x[[5, 17]], x)
+    assert i.tolist() == [5, 17] and d.abs().max() < 1e-3   # itself, at distance 0
+    shifted = (x[:3] + 0.1).clamp(-1, 1)
+    d, _ = metrics.nearest_distances(shifted, x[:3])
+    expected = ((shifted - x[:3]) ** 2).flatten(1).mean(1).sqrt()
+    assert (d <= expected + 1e-5).all()   # the nearest is at most as far as the original
+    with pytest.raises(ValueError, match="expected 28x28 images"):
+        metrics.nearest_distances(x[:2], torch.zeros(3, 1, 14, 14))
+
+
 def test_parzen_matches_the_closed_form_for_one_centre():
     centre = torch.zeros(1, 1, 2, 2) - 1  # pixels 0 after mapping to [0, 1]
     point = torch.ones(1, 1, 2, 2) * -0.5  # pixels 0.25

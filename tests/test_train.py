@@ -156,3 +156,15 @@ def test_make_zoo_takes_a_document():
     proc = subprocess.run([sys.executable, "-m", "gae_lib", "train-zoo", "--help"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "favuzzi2019" in proc.stdout
+
+
+def test_a_snapshot_splits_back_into_the_images_it_shows(tmp_path):
+    from gae_lib import snapshots
+
+    images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    grid = snapshots.read_png(snapshots.write_png(images, tmp_path / "epoch-001.png"))
+    back = snapshots.split_grid(grid)
+    assert back.shape == images.shape
+    assert (back - images).abs().max() <= 1 / 255 + 1e-6   # 8-bit PNG rounding in [-1, 1]
+    with pytest.raises(ValueError, match="a snapshot of 64 images"):
+        snapshots.split_grid(grid[:, :100])

@@ -115,3 +115,24 @@ def test_plotly_output_needs_no_cdn(neural, classifier, digits):
 def test_slider_figure_refuses_mismatched_labels():
     with pytest.raises(ValueError, match="expected one label per frame"):
         static.slider_figure([np.zeros((2, 2))], ["a", "b"], "s", "t")
+
+
+def test_training_snapshots_every_model_and_epoch_and_its_twin(cache):
+    from gae_lib.widgets import TrainingSnapshots
+
+    shots = {name: zoo.snapshots(name) for name in ("wanare/mlp-gan-baseline", "wanare/linear-vae")}
+    w = TrainingSnapshots(shots, {"wanare/linear-vae": {1: "after one epoch"}})
+    seen = set()
+    for name, grids in shots.items():
+        w.model.value = name
+        for epoch in grids:
+            w.epoch.value = epoch
+            assert f"after epoch {epoch}" in w.caption.value
+            seen.add(w.image.value)
+    assert len(seen) == sum(len(g) for g in shots.values())   # every snapshot shows itself
+    fig = static.training_snapshots(shots["wanare/mlp-gan-baseline"], "t", {1: "first"})
+    steps = fig.layout.sliders[0].steps
+    assert len(steps) == len(shots["wanare/mlp-gan-baseline"]) and steps[0].label == "1 (first)"
+    assert len({s.args[0]["source"][0] for s in steps}) == len(steps)
+    with pytest.raises(ValueError, match="at least one snapshot"):
+        TrainingSnapshots({"empty": {}})

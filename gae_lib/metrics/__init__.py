@@ -10,7 +10,14 @@ from .separability import (
     linear_separability,
     pca_2d,
 )
-from .frechet import FrechetResult, classifier_features, frechet_distance, frechet_with_floor
+from .frechet import (
+    FrechetReference,
+    FrechetResult,
+    classifier_features,
+    frechet_distance,
+    frechet_with_floor,
+)
+from .novelty import nearest_distances
 from .parzen import ParzenResult, parzen_log_likelihood
 from .clustering import clustering_accuracy
 from .convexity import path_leaves_class
@@ -37,10 +44,12 @@ __all__ = [
     "linear_separability",
     "cross_validated_separability",
     "pca_2d",
+    "FrechetReference",
     "FrechetResult",
     "classifier_features",
     "frechet_distance",
     "frechet_with_floor",
+    "nearest_distances",
     "ParzenResult",
     "parzen_log_likelihood",
     "clustering_accuracy",

@@ -48,3 +48,17 @@ def frechet_with_floor(classifier, samples, reference, other_real) -> FrechetRes
     ref = classifier_features(classifier, reference)
     return FrechetResult(frechet_distance(classifier_features(classifier, samples), ref),
                          frechet_distance(classifier_features(classifier, other_real), ref))
+
+
+class FrechetReference:
+    """Real images' features computed once, for comparing many models with the same real set:
+    ``ref.distance(samples)`` per model, ``ref.floor`` the real-vs-real distance (the same as
+    ``frechet_with_floor`` gives, without re-computing the real features per model)."""
+
+    def __init__(self, classifier, reference, other_real):
+        self.classifier = classifier
+        self.features = classifier_features(classifier, reference)
+        self.floor = frechet_distance(classifier_features(classifier, other_real), self.features)
+
+    def distance(self, samples) -> float:
+        return frechet_distance(classifier_features(self.classifier, samples), self.features)

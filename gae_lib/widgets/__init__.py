@@ -4,6 +4,14 @@ so a reader of the website can still move it.  Widgets call the library; they ne
 from .completion import CompletionWidget
 from .latent import LatentSliders, principal_directions
 from .plane import DecisionPlane
+from .progress import TrainingSnapshots
 from . import static
 
-__all__ = ["CompletionWidget", "LatentSliders", "DecisionPlane", "principal_directions", "static"]
+__all__ = [
+    "CompletionWidget",
+    "LatentSliders",
+    "DecisionPlane",
+    "TrainingSnapshots",
+    "principal_directions",
+    "static",
+]

@@ -4,6 +4,7 @@ nothing but plotly.js (served by the website itself) runs in the reader's browse
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..plots import image_grid, with_unknown_grey
 from ..invert import complete
 from .latent import principal_directions, walk
 from .plane import plane_for
+from .progress import snapshot_png
 
 GREY = [[0, "black"], [1, "white"]]
 TAB10 = [
@@ -122,6 +124,37 @@ def latent_walk(
         height=120 + 70 * len(models),
     )
 
+
+def image_slider_figure(pngs: list[bytes], step_labels: list[str], slider_title: str,
+                        title: str, height: int = 520) -> go.Figure:
+    """One image with a slider over precomputed PNGs (``go.Image`` with data-URI sources: a
+    snapshot costs its PNG's size, ~10-50 kB, not a number per pixel)."""
+    if len(pngs) != len(step_labels) or not pngs:
+        raise ValueError(f"expected one label per image and at least one image, got "
+                         f"{len(pngs)} images, {len(step_labels)} labels")
+    uris = ["data:image/png;base64," + base64.b64encode(p).decode() for p in pngs]
+    fig = go.Figure(go.Image(source=uris[0], hoverinfo="skip"))
+    steps = [dict(method="restyle", label=label, args=[{"source": [uri]}])
+             for uri, label in zip(uris, step_labels)]
+    fig.update_layout(
+        title=dict(text=title, font_size=14), height=height, margin=dict(l=10, r=10, t=50, b=10),
+        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix=f"{slider_title}: "),
+                      pad=dict(t=30))])
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return fig
+
+
+def training_snapshots(snapshots: dict[int, torch.Tensor], title: str,
+                       per_epoch: dict[int, str] | None = None) -> go.Figure:
+    """A slider over a checkpoint's training snapshots (epoch -> grid in [0, 1], as
+    ``zoo.snapshots`` gives them); a step's label names the epoch and, if given, a number
+    of that epoch."""
+    epochs = list(snapshots)
+    labels = [f"{e}" + (f" ({per_epoch[e]})" if per_epoch and e in per_epoch else "")
+              for e in epochs]
+    return image_slider_figure([snapshot_png(snapshots[e]) for e in epochs], labels,
+                               "epoch", title)
 
 @torch.no_grad()
 def completion_masks(
