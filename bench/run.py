@@ -144,11 +144,11 @@ def longest_cell(executed: Path) -> tuple[float, int]:
     return max(times)
 
 
-def bench_chapters() -> list[dict]:
+def bench_chapters(only: list[str] | None = None) -> list[dict]:
     bindir = Path(sys.executable).parent
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for chapter in toc_chapters():
+        for chapter in only or toc_chapters():
             source = REPO / f"{chapter}.md"
             notebook = Path(tmp) / "in.ipynb"
             subprocess.run(
@@ -284,7 +284,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="64 images, fewer steps (a smoke run)")
     parser.add_argument("--skip-chapters", action="store_true")
     parser.add_argument("--skip-book", action="store_true")
+    parser.add_argument("--chapter", action="append", metavar="CHAPTER",
+                        help="time only this chapter (repeatable), e.g. book/a-first-gan-and-vae")
     args = parser.parse_args()
+    unknown = [c for c in args.chapter or [] if c not in toc_chapters()]
+    if unknown:
+        parser.error(f"--chapter {unknown[0]}: expected one of {', '.join(toc_chapters())}")
     torch.manual_seed(0)
     n_images, steps, n_loop = (64, 10, 16) if args.quick else (256, 30, 64)
     results = {
@@ -317,8 +322,9 @@ def main() -> int:
     print(f"training dcgan on {n_train} images: the library's loop and a plain one ...", flush=True)
     results["training"] = training_parity.parity(n_train)
     if not args.skip_chapters:
-        print("running every chapter, QUICK and full ...", flush=True)
-        results["chapters"] = bench_chapters()
+        print(f"running {', '.join(args.chapter) if args.chapter else 'every chapter'}, "
+              "QUICK and full ...", flush=True)
+        results["chapters"] = bench_chapters(args.chapter)
     if not args.skip_book:
         print("building the whole book with a fresh cache ...", flush=True)
         results["book"] = bench_book()
