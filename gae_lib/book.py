@@ -165,15 +165,25 @@ class Claims:
         return claim
 
     def compare(
-        self, claim_id: str, ours, relation: str, versus, *, computed_in: str, fmt: str = ".4f"
+        self,
+        claim_id: str,
+        ours,
+        relation: str,
+        versus,
+        *,
+        computed_in: str,
+        fmt: str = ".4f",
+        labels: tuple[str, str] | None = None,
     ) -> Claim:
         """A claim that one number of ours stands in ``relation`` ('<', '>', ...) to another:
-        e.g. ``compare("digits", mse_ae, "<", mse_egd, ...)`` holds if the AE's error is lower."""
+        e.g. ``compare("digits", mse_ae, "<", mse_egd, ...)`` holds if the AE's error is lower.
+        ``labels`` names the two numbers in the table ("AE 0.0262 vs E_GD 0.0446")."""
         if relation not in OPERATORS:
             raise ValueError(f"relation: expected one of {tuple(OPERATORS)}, got {relation!r}")
+        first, second = (f"{label} " for label in labels) if labels else ("", "")
         return self.check(
             claim_id,
-            ours=f"{ours:{fmt}} vs {versus:{fmt}}",
+            ours=f"{first}{ours:{fmt}} vs {second}{versus:{fmt}}",
             holds=OPERATORS[relation](ours, versus),
             computed_in=computed_in,
             value=ours,

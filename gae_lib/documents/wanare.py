@@ -81,7 +81,7 @@ CLAIMS = {
     "best_rate": Stated(
         "learning rate with the lowest Fréchet distance", "2e-4, slightly better",
         "2e-4 is the best rate of the sweep here too",
-        "2e-4 is not the best rate of the sweep here: {ours} is"),
+        "2e-4 is not the best rate of the sweep here; the best is {ours}"),
     "more_epochs": Stated(
         "final GAN, more epochs (Fréchet distance)", "50 → 100 epochs: significant improvement",
         "more epochs help: the 100-epoch generator is closer to real digits than the same run "
