@@ -54,3 +54,13 @@ def test_encodings_chapter_has_its_figures_tables_and_kernel_free_figures(built_
     assert "cdn.plot.ly" not in html and "require.min.js" not in html
     assert html.count("<table") >= 8
     assert "Traceback" not in html
+
+
+def test_first_chapter_has_its_figures_tables_and_kernel_free_figures(built_site):
+    html = (built_site / "book" / "a-first-gan-and-vae.html").read_text()
+    images = re.findall(r'<img[^>]+src="([^"]+\.png)"', html)
+    assert len(images) >= 10, len(images)
+    assert html.count("Plotly.newPlot") == 2   # training snapshots and latent walk
+    assert html.count("data:image/png;base64") >= 10   # the snapshot slider's steps
+    assert html.count("<table") >= 7
+    assert "Traceback" not in html and "Claim(" not in html   # no stray repr output

@@ -20,6 +20,8 @@ from gae_lib.book import is_notebook, toc_pages
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# The picture a kernel-free figure draws: a heatmap's, or a go.Image's (snapshots as PNG).
+TRACE_IMAGE = ".heatmaplayer image, .imagelayer image"
 
 
 def unavailable(reason: str):
@@ -109,20 +111,22 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     assert maths > 0 or not is_notebook(chapter), f"{chapter}: no math found to check"
     plots = page.eval_on_selector_all(
         "article .plotly-graph-div",
-        "els => els.map(e => e.data.length && e.querySelectorAll('.heatmaplayer image').length)",
+        f"els => els.map(e => e.data.length && e.querySelectorAll('{TRACE_IMAGE}').length)",
     )
     assert all(plots), f"{chapter}: a plotly figure without rendered traces: {plots}"
     page.close()
 
 
-def test_kernel_free_slider_moves_the_figure(browser, site_url):
-    page = open_page(browser, f"{site_url}/book/comparison-of-encodings.html")
+@pytest.mark.parametrize("chapter,n_figures", [("book/comparison-of-encodings", 3),
+                                               ("book/a-first-gan-and-vae", 2)])
+def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_url):
+    page = open_page(browser, f"{site_url}/{chapter}.html")
     plots = page.locator("article .js-plotly-plot")
-    assert plots.count() == 3
+    assert plots.count() == n_figures
     for i in range(plots.count()):
         plot = plots.nth(i)
         plot.scroll_into_view_if_needed()
-        image = lambda: plot.locator(".heatmaplayer image").first.get_attribute("href")
+        image = lambda: plot.locator(TRACE_IMAGE).first.get_attribute("href")
         before, active = image(), plot.evaluate("gd => gd._fullLayout.sliders[0].active")
         rail = plot.locator(".slider-rail-rect").first.bounding_box()
         grip = plot.locator(".slider-grip-rect").first.bounding_box()
