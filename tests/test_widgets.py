@@ -132,7 +132,8 @@ def test_training_snapshots_every_model_and_epoch_and_its_twin(cache):
     assert len(seen) == sum(len(g) for g in shots.values())   # every snapshot shows itself
     fig = static.training_snapshots(shots["wanare/mlp-gan-baseline"], "t", {1: "first"})
     steps = fig.layout.sliders[0].steps
-    assert len(steps) == len(shots["wanare/mlp-gan-baseline"]) and steps[0].label == "1 (first)"
+    assert len(steps) == len(shots["wanare/mlp-gan-baseline"]) and steps[0].label == "1"
+    assert steps[0].args[1]["title.text"] == "t: epoch 1, first" == fig.layout.title.text
     assert len({s.args[0]["source"][0] for s in steps}) == len(steps)
     with pytest.raises(ValueError, match="at least one snapshot"):
         TrainingSnapshots({"empty": {}})

@@ -126,18 +126,24 @@ def latent_walk(
 
 
 def image_slider_figure(pngs: list[bytes], step_labels: list[str], slider_title: str,
-                        title: str, height: int = 520) -> go.Figure:
+                        title: str, height: int = 520,
+                        step_titles: list[str] | None = None) -> go.Figure:
     """One image with a slider over precomputed PNGs (``go.Image`` with data-URI sources: a
-    snapshot costs its PNG's size, ~10-50 kB, not a number per pixel)."""
-    if len(pngs) != len(step_labels) or not pngs:
-        raise ValueError(f"expected one label per image and at least one image, got "
-                         f"{len(pngs)} images, {len(step_labels)} labels")
+    snapshot costs its PNG's size, ~10-50 kB, not a number per pixel).  ``step_titles``
+    (one per step) replace the title as the slider moves; the short ``step_labels`` stay
+    readable under the slider."""
+    titles = step_titles or [title] * len(pngs)
+    if not pngs or not len(pngs) == len(step_labels) == len(titles):
+        raise ValueError(f"expected one label (and title) per image and at least one image, "
+                         f"got {len(pngs)} images, {len(step_labels)} labels, "
+                         f"{len(titles)} titles")
     uris = ["data:image/png;base64," + base64.b64encode(p).decode() for p in pngs]
     fig = go.Figure(go.Image(source=uris[0], hoverinfo="skip"))
-    steps = [dict(method="restyle", label=label, args=[{"source": [uri]}])
-             for uri, label in zip(uris, step_labels)]
+    steps = [dict(method="update", label=label, args=[{"source": [uri]}, {"title.text": t}])
+             for uri, label, t in zip(uris, step_labels, titles)]
     fig.update_layout(
-        title=dict(text=title, font_size=14), height=height, margin=dict(l=10, r=10, t=50, b=10),
+        title=dict(text=titles[0], font_size=14), height=height,
+        margin=dict(l=10, r=10, t=50, b=10),
         sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix=f"{slider_title}: "),
                       pad=dict(t=30))])
     fig.update_xaxes(visible=False)
@@ -151,10 +157,10 @@ def training_snapshots(snapshots: dict[int, torch.Tensor], title: str,
     ``zoo.snapshots`` gives them); a step's label names the epoch and, if given, a number
     of that epoch."""
     epochs = list(snapshots)
-    labels = [f"{e}" + (f" ({per_epoch[e]})" if per_epoch and e in per_epoch else "")
+    titles = [f"{title}: epoch {e}" + (f", {per_epoch[e]}" if per_epoch and e in per_epoch else "")
               for e in epochs]
-    return image_slider_figure([snapshot_png(snapshots[e]) for e in epochs], labels,
-                               "epoch", title)
+    return image_slider_figure([snapshot_png(snapshots[e]) for e in epochs],
+                               [str(e) for e in epochs], "epoch", title, step_titles=titles)
 
 @torch.no_grad()
 def completion_masks(
