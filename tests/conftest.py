@@ -34,6 +34,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{chapter}: {sum(parts.values()):.0f} s ({detail})")
 
 
+def parameters_of(chapter: str) -> list[str]:
+    """The names a chapter's papermill ``parameters`` cell assigns, in order."""
+    text = (REPO / f"{chapter}.md").read_text()
+    cell = text.split(":tags: [parameters]", 1)[1].split("```", 1)[0]
+    return [line.split(" = ", 1)[0] for line in cell.splitlines()
+            if " = " in line and not line.startswith("#")]
+
+
 @pytest.fixture(scope="session")
 def cache() -> Path:
     """The real data cache, fetched (and verified) once per test session."""
