@@ -45,9 +45,8 @@ class FrechetResult:
 def frechet_with_floor(classifier, samples, reference, other_real) -> FrechetResult:
     """Frechet distance of ``samples`` to ``reference``, beside the real-vs-real floor
     (``other_real``: real images not in ``reference``, ideally as many as ``samples``)."""
-    ref = classifier_features(classifier, reference)
-    return FrechetResult(frechet_distance(classifier_features(classifier, samples), ref),
-                         frechet_distance(classifier_features(classifier, other_real), ref))
+    real = FrechetReference(classifier, reference, other_real)
+    return FrechetResult(real.distance(samples), real.floor)
 
 
 class FrechetReference:
