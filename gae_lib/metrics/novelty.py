@@ -17,7 +17,7 @@ def nearest_distances(images: torch.Tensor, reference: torch.Tensor,
     reference = check_images(reference, "reference").flatten(1).float()
     if images.shape[1] != reference.shape[1]:
         raise ValueError(f"images and reference: expected the same number of channels, got "
-                         f"{images.shape[1]} and {reference.shape[1]} pixels")
+                         f"{images.shape[1]} and {reference.shape[1]} values per image")
     distances, indices = [], []
     for part in images.split(chunk):
         d, i = torch.cdist(part, reference).min(1)

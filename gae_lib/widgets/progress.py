@@ -5,22 +5,15 @@ from __future__ import annotations
 import io
 
 import ipywidgets as W
-import numpy as np
 import torch
 from PIL import Image
 
 
-
-def snapshot_array(grid: torch.Tensor) -> np.ndarray:
-    """A snapshot grid (C x H x W in [0, 1]) as uint8 H x W x 3."""
-    array = (grid.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-    return np.repeat(array, 3, axis=2) if array.shape[2] == 1 else array
-
-
 def snapshot_png(grid: torch.Tensor, scale: int = 1) -> bytes:
-    """A snapshot grid as a compact PNG (grey when it has one channel)."""
-    array = snapshot_array(grid)
-    image = Image.fromarray(array[..., 0] if grid.shape[0] == 1 else array)
+    """A snapshot grid (C x H x W in [0, 1]) as a compact PNG: grey when it has one channel,
+    optimised (unlike the live widgets' PNGs, these are stored in the website's pages)."""
+    array = (grid.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    image = Image.fromarray(array[..., 0] if array.shape[2] == 1 else array)
     image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
