@@ -36,7 +36,13 @@ REPO = Path(__file__).resolve().parents[1]
 from gae_lib import __version__, data, zoo  # noqa: E402
 from gae_lib.inference import frozen_copy  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
-from gae_lib.book import CELL_BUDGET_S, quick_parameters, time_budget, toc_chapters  # noqa: E402
+from gae_lib.book import (  # noqa: E402
+    CELL_BUDGET_S,
+    PAPERMILL_OPTIONS,
+    quick_parameters,
+    time_budget,
+    toc_chapters,
+)
 import inverter_sweep  # noqa: E402
 import training_parity  # noqa: E402
 
@@ -166,6 +172,7 @@ def bench_chapters(only: list[str] | None = None) -> list[dict]:
                         "--cwd",
                         str(source.parent),
                         *args,
+                        *PAPERMILL_OPTIONS,
                     ],
                     REPO,
                 )

@@ -14,6 +14,11 @@ inversion never ends worse than its start.  This matters at an exact or near-exa
 optimum: there the gradient is float round-off, which Adam (it divides by the
 gradient's running RMS) turns into steps of the full learning rate, and a plain
 descent walks away from the answer it started on.
+
+A caller may also ``watch`` another per-image score along the descent (its smallest value
+over the visited codes is returned) and stop an image once that score is at most
+``stop_below``: a decision such as favuzzi2019's outlier test is then made without
+descending further (gae_lib.metrics.density), and the image leaves the batch.
 """
 from __future__ import annotations
 
@@ -48,13 +53,17 @@ class Inversion:
     loss: torch.Tensor       # (N,) MSE over the known pixels of the code returned
     start_loss: torch.Tensor  # (N,) MSE of the best of the n_starts prior samples
     history: torch.Tensor    # (steps + 1, N) loss of the iterate before every step and at the end;
-    #                          loss = history.min(0): the best code visited is returned
+    #                          loss = history.min(0): the best code visited is returned; an image
+    #                          that stopped early keeps its last loss for the remaining rows
+    steps: torch.Tensor      # (N,) Adam steps each image took (fewer than asked if it stopped)
+    watched: torch.Tensor | None = None  # (N,) smallest value of ``watch`` over the visited codes
 
 
 def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
                steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
                stochastic_clipping: bool = False, seed: int = 0, batch_size: int | None = None,
-               progress: bool | None = None) -> Inversion:
+               progress: bool | None = None, watch=None,
+               stop_below: float | None = None) -> Inversion:
     """favuzzi2019, Algorithm 1: best of ``n_starts`` samples of U[-1,1]^d, then Adam steps
     on MSE(x, G(z)), z clipped into the cube after each step.  ``stochastic_clipping``
     re-samples out-of-range coordinates instead (Lipton & Tripathi 2017).  ``restarts > 1``
@@ -63,19 +72,23 @@ def algorithm1(generator, x, mask=None, *, n_starts: int = 1000, restarts: int =
     ``schedule`` ("constant" or "cosine" decay to 0) set Adam's step size; the defaults come
     from a measured sweep (``make bench``).  ``batch_size``: at most that many images are
     descended together (default 64 on a CPU, 1024 on a GPU); on a CPU the chunks run side
-    by side, one per core."""
+    by side, one per core.  ``watch(x, G(z))``: a per-image score tracked along the descent
+    (``Inversion.watched``, its smallest value); with ``stop_below`` an image stops
+    descending once that score is at most ``stop_below``."""
     prior = UniformCube(generator.latent_dim)
     return _invert(generator, x, mask, prior, _clip_to_cube(stochastic_clipping), n_starts,
-                   restarts, steps, lr, schedule, seed, batch_size, progress)
+                   restarts, steps, lr, schedule, seed, batch_size, progress, watch, stop_below)
 
 
 def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: int = 1,
                    steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
                    seed: int = 0, batch_size: int | None = None,
-                   progress: bool | None = None) -> Inversion:
+                   progress: bool | None = None, watch=None,
+                   stop_below: float | None = None) -> Inversion:
     """latentspace2020, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
-    Starts from the best of ``n_starts`` Gaussian samples (``n_starts=1``: one random start)."""
+    Starts from the best of ``n_starts`` Gaussian samples (``n_starts=1``: one random start).
+    ``watch`` and ``stop_below`` as in ``algorithm1``."""
     d = generator.latent_dim
     radius = math.sqrt(d + 3 * math.sqrt(2 * d))
 
@@ -84,7 +97,7 @@ def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: i
         z.mul_((radius / norm).clamp(max=1.0))
 
     return _invert(generator, x, mask, StandardGaussian(d), project, n_starts, restarts, steps,
-                   lr, schedule, seed, batch_size, progress)
+                   lr, schedule, seed, batch_size, progress, watch, stop_below)
 
 
 def _clip_to_cube(stochastic: bool):
@@ -99,7 +112,7 @@ def _clip_to_cube(stochastic: bool):
 
 
 def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr, schedule, seed,
-            batch_size, progress) -> Inversion:
+            batch_size, progress, watch=None, stop_below=None) -> Inversion:
     channels = getattr(generator, "channels", None)
     x = check_images(x, "x", channels=channels)
     mask = None if mask is None else check_mask(mask, x)
@@ -113,6 +126,11 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
         raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule: expected one of {SCHEDULES}, got {schedule!r}")
+    if watch is not None and not callable(watch):
+        raise ValueError(f"watch: expected a function (x, G(z)) -> per-image score, got {watch!r}")
+    if stop_below is not None and (watch is None or not math.isfinite(stop_below)):
+        raise ValueError(f"stop_below: expected a finite number and a watch function, "
+                         f"got {stop_below!r} with watch={watch!r}")
     device = next(generator.parameters()).device
     # A frozen copy (gradients to z only; the caller's G is untouched): for the DCGAN-28
     # layout, stride-2 transposed convolutions with BatchNorm folded in (gae_lib.inference),
@@ -143,20 +161,25 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
         # which chunk finished first.
         chunk_rng = torch.Generator().manual_seed(seed * 1_000_003 + number + 1)
         return _descend(generator, x_k[lo:hi], None if mask_k is None else mask_k[lo:hi],
-                        z0[lo:hi], constrain, steps, lr, schedule, chunk_rng, bar)
+                        z0[lo:hi], constrain, steps, lr, schedule, chunk_rng, bar, watch,
+                        stop_below)
 
     parts = map_chunks(descend, enumerate(bounds), min(workers, len(bounds)))
     bar.close()
-    z = torch.cat([p[0] for p in parts]).reshape(len(x), k, -1)
-    history = torch.cat([p[1] for p in parts], dim=1).reshape(steps + 1, len(x), k)
+    rows = torch.arange(len(x))
+    z = torch.cat([p.z for p in parts]).reshape(len(x), k, -1)
+    history = torch.cat([p.history for p in parts], dim=1).reshape(steps + 1, len(x), k)
     best = history.min(0).values.argmin(1)          # the best of the k descents
-    z = z[torch.arange(len(x)), best]
-    history = history[:, torch.arange(len(x)), best]
+    z = z[rows, best]
+    history = history[:, rows, best]
+    taken = torch.cat([p.steps for p in parts]).reshape(len(x), k)[rows, best]
+    watched = (None if watch is None else
+               torch.cat([p.watched for p in parts]).reshape(len(x), k).min(1).values)
     start_loss = start_loss[:, 0]
     with torch.no_grad():
         images = generator(z)
     return Inversion(z=z, images=images, loss=history.min(0).values, start_loss=start_loss.cpu(),
-                     history=history)
+                     history=history, steps=taken, watched=watched)
 
 
 @torch.no_grad()
@@ -175,33 +198,73 @@ def best_starts(generator, x, mask, candidates, k: int = 1, chunk: int = 500):
     return candidates[index].clone(), value.clamp_min(0)
 
 
-def _descend(generator, x, mask, z, constrain, steps, lr, schedule, rng, bar):
-    """Adam on the per-image MSE from ``z``; returns the best code each image visited and the
-    loss of every iterate."""
-    z = z.clone().requires_grad_(True)
-    best_z, best_loss = z.detach().clone(), torch.full((len(z),), math.inf, device=z.device)
-    opt = torch.optim.Adam([z], lr=lr)
-    decay = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(steps, 1))
-             if schedule == "cosine" else None)
+@dataclass
+class _Descent:
+    z: torch.Tensor          # best code visited per image
+    history: torch.Tensor    # (steps + 1, N) loss of every iterate
+    steps: torch.Tensor      # (N,) Adam steps taken
+    watched: torch.Tensor | None
+
+
+# Adam's constants (Kingma & Ba 2015, Algorithm 1; torch.optim.Adam's defaults).
+BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+
+
+def _descend(generator, x, mask, z, constrain, steps, lr, schedule, rng, bar, watch=None,
+             stop_below=None) -> _Descent:
+    """Adam on the per-image MSE from ``z``: the best code each image visited and the loss of
+    every iterate.  Adam is written out (the update of torch.optim.Adam) so that images whose
+    ``watch`` score reached ``stop_below`` leave the batch and cost nothing more."""
+    n = len(z)
+    z = z.detach().clone()
+    first, second = torch.zeros_like(z), torch.zeros_like(z)     # Adam's moment estimates
+    best_z, best_loss = z.clone(), torch.full((n,), math.inf, device=z.device)
+    watched = None if watch is None else torch.full((n,), math.inf, device=z.device)
+    taken = torch.zeros(n, dtype=torch.long)
+    active = torch.arange(n, device=z.device)
+    row = torch.full((n,), math.nan)
     history = []
     for step in range(steps + 1):
-        per_image = masked_mse_per_image(x, generator(z), mask)
+        za = z[active].requires_grad_(True)
+        xa, ma = x[active], None if mask is None else mask[active]
+        images = generator(za)
+        per_image = masked_mse_per_image(xa, images, ma)
         with torch.no_grad():
-            better = per_image < best_loss          # strict: a tie keeps the earlier code
-            best_loss = torch.where(better, per_image, best_loss)
-            best_z = torch.where(better[:, None], z, best_z)
-        history.append(per_image.detach().cpu())
+            better = per_image < best_loss[active]      # strict: a tie keeps the earlier code
+            best_loss[active] = torch.where(better, per_image, best_loss[active])
+            best_z[active] = torch.where(better[:, None], za, best_z[active])
+            row = row.clone()
+            row[active.cpu()] = per_image.cpu()         # a stopped image keeps its last loss
+            history.append(row)
+            stop = torch.zeros(len(active), dtype=torch.bool, device=z.device)
+            if watch is not None:
+                watched[active] = torch.minimum(watched[active], watch(xa, images))
+                if stop_below is not None:
+                    stop = watched[active] <= stop_below
         if step == steps:
             break
         # Sum, not mean, over images: each image's gradient is independent of the batch.
-        (z.grad,) = torch.autograd.grad(per_image.sum(), [z])
-        opt.step()
-        if decay is not None:
-            decay.step()
+        (grad,) = torch.autograd.grad(per_image.sum(), [za])
         with torch.no_grad():
-            constrain(z, rng)
+            keep = ~stop
+            if not keep.all():
+                active, grad = active[keep], grad[keep]
+            if len(active) == 0:
+                history.extend([row] * (steps - step))
+                bar.update(steps - step)
+                break
+            t = step + 1
+            rate = lr if schedule == "constant" else lr * (1 + math.cos(math.pi * step / steps)) / 2
+            m = first[active].lerp_(grad, 1 - BETA1)
+            v = second[active].mul_(BETA2).addcmul_(grad, grad, value=1 - BETA2)
+            first[active], second[active] = m, v
+            denom = (v.sqrt() / math.sqrt(1 - BETA2 ** t)).add_(EPS)
+            moved = z[active].addcdiv_(m, denom, value=-rate / (1 - BETA1 ** t))
+            constrain(moved, rng)
+            z[active] = moved
+            taken[active.cpu()] += 1
         bar.update(1)
-    return best_z, torch.stack(history)
+    return _Descent(best_z, torch.stack(history), taken, watched)
 
 
 INVERTERS = {"uniform-cube": algorithm1, "standard-gaussian": projected_adam}

@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .book import glued_values, toc_chapters
+from .book import PAPERMILL_OPTIONS, glued_values, toc_chapters
 from .data.sources import REPO_ROOT as REPO
 
 REFERENCES = REPO / "book" / "reference"
@@ -50,6 +50,7 @@ def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
                 "--cwd",
                 str(source.parent),
                 "--progress-bar",
+                *PAPERMILL_OPTIONS,
             ]
         )
         if proc.returncode != 0:
@@ -143,7 +144,7 @@ def show_zoo(rows: list[tuple]) -> int:
     return bad
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
@@ -153,7 +154,7 @@ def main() -> int:
         "--zoo", action="store_true", help="only recompute the zoo's recorded metrics"
     )
     parser.add_argument("--no-zoo", action="store_true", help="only the chapters")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.zoo:
         print("== zoo: recorded metrics recomputed from the shipped weights ==")
         return 1 if show_zoo(zoo_differences()) else 0

@@ -66,7 +66,7 @@ def executed_chapter(tmp_path_factory, cache):
     import sys
     import time
 
-    from gae_lib.book import quick_parameters
+    from gae_lib.book import PAPERMILL_OPTIONS, quick_parameters
 
     bindir = Path(sys.executable).parent
     done = {}
@@ -91,6 +91,7 @@ def executed_chapter(tmp_path_factory, cache):
                     "--cwd",
                     str(source.parent),
                     *params,
+                    *PAPERMILL_OPTIONS,
                 ],
                 capture_output=True,
                 text=True,

@@ -79,10 +79,11 @@ def test_cli_fetch_reports_missing_sources(tmp_path):
     assert "error: MNIST: no source provided" in proc.stderr
 
 
-def test_cli_list_names_every_dataset():
-    out = subprocess.run(
-        [sys.executable, "-m", "gae_lib.data", "list"], capture_output=True, text=True, check=True
-    ).stdout
+def test_cli_list_names_every_dataset(capsys):
+    from gae_lib.data.__main__ import main
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
     assert all(name in out for name in data.DATASETS)
 
 

@@ -62,6 +62,14 @@ def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mn
     assert copy.doe >= 0.95, copy.errors  # its own samples are all in range
     assert constant.doe == 0 and constant.interval[0] == 0
     assert copy.samples == 48 and copy.non_outliers == round(copy.doe * 48)
+    # legit samples stopped early; the constant's never did
+    assert copy.steps.float().mean() < 40 and (constant.steps == 60).all()
+    # ranked: outliers by error, then legit samples by the steps they needed
+    order = copy.ranked()
+    assert sorted(order.tolist()) == list(range(48))
+    legit = [i for i in order.tolist() if copy.errors[i] <= threshold]
+    assert [copy.steps[i] for i in legit] == sorted((copy.steps[i] for i in legit), reverse=True)
+    assert constant.errors[constant.ranked()].diff().le(0).all()
 
 
 @pytest.mark.parametrize("k, n", [(0, 200_000), (3, 10), (10, 10), (172_000, 200_000)])
