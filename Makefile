@@ -18,10 +18,11 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 
 # The venv is (re)installed only when pyproject.toml changes, so a second run
-# spends its set-up time on checking data checksums only.
+# spends its set-up time on checking data checksums only.  --no-compile: Python compiles
+# each module when it is first imported, instead of pip compiling every file it installs.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[book,test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test]'
 	@touch $@
 
 setup: $(STAMP)
