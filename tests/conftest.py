@@ -29,6 +29,9 @@ def pytest_terminal_summary(terminalreporter):
     if not CHAPTER_SECONDS:
         return
     terminalreporter.section("what each chapter costs the test run (wall seconds)")
+    terminalreporter.write_line(
+        f"(chapters run {SIDE_BY_SIDE} at a time, one torch thread each: their times overlap)"
+    )
     for chapter, parts in CHAPTER_SECONDS.items():
         detail = ", ".join(f"{what} {s:.0f}" for what, s in parts.items())
         terminalreporter.write_line(f"{chapter}: {sum(parts.values()):.0f} s ({detail})")
@@ -57,48 +60,91 @@ def mnist_copy(cache, tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="session")
-def executed_chapter(tmp_path_factory, cache):
-    """chapter -> its notebook executed once per session by papermill with its QUICK
-    parameters; a failure names the chapter and papermill's report of the failing cell."""
+# Chapters execute two at a time, each kernel with one torch thread: on 2 cores that keeps
+# both busy without the oversubscription that slows torch's threads ~12x when two 2-thread
+# processes share the cores.  Measured (QUICK, papermill): favuzzi2019 chapter 102 s and the
+# wanare chapter 45 s one after the other with 2 threads (146 s); side by side with 1 thread
+# each, 111 s and 49 s (111 s).
+SIDE_BY_SIDE = 2
+ONE_TORCH_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def side_by_side(jobs: dict):
+    """{name: job()} with the jobs run SIDE_BY_SIDE at a time, in the order given (put the
+    longest first)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def longest_first(chapters) -> list[str]:
+    """Chapters ordered by their full-mode time in book/reference/ (the intro has none)."""
     import json
+
+    def seconds(chapter):
+        reference = REPO / "book" / "reference" / f"{Path(chapter).name}.json"
+        return json.loads(reference.read_text())["seconds"] if reference.exists() else 0.0
+
+    return sorted(chapters, key=seconds, reverse=True)
+
+
+def uses_fixture(session, name: str) -> bool:
+    return any(name in getattr(item, "fixturenames", ()) for item in session.items)
+
+
+@pytest.fixture(scope="session")
+def executed_chapter(request, tmp_path_factory, cache):
+    """chapter -> its notebook executed once per session by papermill with its QUICK
+    parameters; a failure names the chapter and papermill's report of the failing cell.
+    When the session builds the book (it needs every chapter), the first call runs them all,
+    side by side."""
+    import json
+    import os
     import subprocess
     import sys
     import time
 
-    from gae_lib.book import PAPERMILL_OPTIONS, quick_parameters
+    from gae_lib.book import PAPERMILL_OPTIONS, quick_parameters, toc_chapters
 
     bindir = Path(sys.executable).parent
     done = {}
 
+    def execute(chapter: str):
+        source = REPO / f"{chapter}.md"
+        folder = tmp_path_factory.mktemp(source.stem)
+        notebook, executed = folder / "in.ipynb", folder / "out.ipynb"
+        subprocess.run(
+            [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
+            check=True,
+            capture_output=True,
+        )
+        params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [
+                str(bindir / "papermill"),
+                str(notebook),
+                str(executed),
+                "--cwd",
+                str(source.parent),
+                *params,
+                *PAPERMILL_OPTIONS,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            env={**os.environ, **ONE_TORCH_THREAD},
+        )
+        record_chapter_seconds(chapter, "papermill QUICK run", time.perf_counter() - started)
+        return proc, json.loads(executed.read_text()) if executed.exists() else None
+
     def run(chapter: str) -> dict:
         if chapter not in done:
-            source = REPO / f"{chapter}.md"
-            folder = tmp_path_factory.mktemp(source.stem)
-            notebook, executed = folder / "in.ipynb", folder / "out.ipynb"
-            subprocess.run(
-                [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-                check=True,
-                capture_output=True,
-            )
-            params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
-            started = time.perf_counter()
-            proc = subprocess.run(
-                [
-                    str(bindir / "papermill"),
-                    str(notebook),
-                    str(executed),
-                    "--cwd",
-                    str(source.parent),
-                    *params,
-                    *PAPERMILL_OPTIONS,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=1800,
-            )
-            record_chapter_seconds(chapter, "papermill QUICK run", time.perf_counter() - started)
-            done[chapter] = (proc, json.loads(executed.read_text()) if executed.exists() else None)
+            every = uses_fixture(request.session, "built_site")
+            todo = longest_first(set(toc_chapters()) | {chapter}) if every else [chapter]
+            done.update(side_by_side({c: (lambda c=c: execute(c)) for c in todo if c not in done}))
         proc, notebook = done[chapter]
         assert proc.returncode == 0, (
             f"{chapter} failed under papermill: {failing_cell(notebook)}\n{proc.stderr[-1500:]}"
