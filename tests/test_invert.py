@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+from tqdm.auto import tqdm
 
 from gae_lib import data, zoo
 from gae_lib.inference import frozen_copy
@@ -220,13 +221,18 @@ def test_bad_settings_are_refused(kwargs, expected):
 @pytest.mark.parametrize("schedule", ["constant", "cosine"])
 def test_adam_written_out_is_torch_adam(dcgan, schedule):
     """The inverter's own Adam (it lets stopped images leave the batch) follows
-    torch.optim.Adam (+ CosineAnnealingLR) from the same starts.  Measured: identical losses
-    over 20 steps on 16 held-out digits (seeds 0, 1); allowed: round-off (1e-4 relative)."""
+    torch.optim.Adam (+ CosineAnnealingLR) from the same starts, on the same batch (so only
+    the Adam arithmetic can differ).  Measured: identical losses over 20 steps on 16
+    held-out digits; allowed: round-off (1e-4 relative)."""
+    from gae_lib.invert import _clip_to_cube, _descend
+
     x = digits_not_used_by_the_book(16)
-    ours = algorithm1(dcgan, x, steps=20, n_starts=200, seed=0, schedule=schedule)
     g = frozen_copy(dcgan)
     candidates = UniformCube(100).sample(200, generator=torch.Generator().manual_seed(0))
-    z = best_starts(g, x, None, candidates)[0][:, 0].clone().requires_grad_(True)
+    start = best_starts(g, x, None, candidates)[0][:, 0]
+    ours = _descend(g, x, None, start, _clip_to_cube(False), 20, DEFAULT_LR, schedule, None,
+                    tqdm(disable=True))
+    z = start.clone().requires_grad_(True)
     opt = torch.optim.Adam([z], lr=DEFAULT_LR)
     decay = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=20)
     losses = []
@@ -266,8 +272,10 @@ def test_an_image_stops_once_its_watched_score_is_reached(dcgan):
     assert torch.equal(stopped.watched <= bar, reached)
     assert (stopped.steps[~reached] == 40).all()
     assert stopped.steps.sum() < 0.8 * full.steps.sum()   # measured: 0.65
-    # the images that never reached the bar descended exactly as before
-    torch.testing.assert_close(stopped.watched[~reached], full.watched[~reached], rtol=1e-4, atol=0)
+    # the images that never reached the bar descended as before: the batch shrank around them,
+    # so round-off differs (batch vs alone, measured last: loss within 7.3e-5 relative after
+    # 100 steps); another descent would differ by far more than 1e-3
+    torch.testing.assert_close(stopped.watched[~reached], full.watched[~reached], rtol=1e-3, atol=0)
     # a stopped image's loss history stays at its last value
     for i in reached.nonzero()[:, 0]:
         assert (stopped.history[stopped.steps[i]:, i] == stopped.history[stopped.steps[i], i]).all()
