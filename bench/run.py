@@ -38,7 +38,7 @@ from gae_lib.inference import frozen_copy  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
 from gae_lib.book import (  # noqa: E402
     CELL_BUDGET_S,
-    PAPERMILL_OPTIONS,
+    papermill_command,
     quick_parameters,
     time_budget,
     toc_chapters,
@@ -163,17 +163,8 @@ def bench_chapters(only: list[str] | None = None) -> list[dict]:
                 capture_output=True,
             )
             for mode, params in (("quick", quick_parameters(chapter)), ("full", {})):
-                args = [a for k, v in params.items() for a in ("-p", k, str(v))]
                 seconds, rss, rc = run_measured(
-                    [
-                        str(bindir / "papermill"),
-                        str(notebook),
-                        str(Path(tmp) / "out.ipynb"),
-                        "--cwd",
-                        str(source.parent),
-                        *args,
-                        *PAPERMILL_OPTIONS,
-                    ],
+                    papermill_command(notebook, Path(tmp) / "out.ipynb", source.parent, params),
                     REPO,
                 )
                 cell_s, cell = longest_cell(Path(tmp) / "out.ipynb") if rc == 0 else (None, None)

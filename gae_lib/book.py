@@ -260,6 +260,17 @@ def time_budget(chapter: str, mode: str) -> float:
 PAPERMILL_OPTIONS = ("--no-request-save-on-cell-execute", "--autosave-cell-every", "0")
 
 
+def papermill_command(notebook, executed, workdir, parameters: dict | None = None) -> list[str]:
+    """The command that executes ``notebook`` into ``executed`` in ``workdir`` with
+    ``parameters`` injected: the papermill of this Python's environment (tests, `make bench`,
+    `make reproduce`)."""
+    import sys
+
+    injected = [a for k, v in (parameters or {}).items() for a in ("-p", k, str(v))]
+    return [str(Path(sys.executable).parent / "papermill"), str(notebook), str(executed),
+            "--cwd", str(workdir), *injected, *PAPERMILL_OPTIONS]
+
+
 def quick_parameters(chapter: str) -> dict:
     """Small, fast papermill parameters of a chapter; {} runs it on its defaults."""
     return json.loads((BOOK / "quick-parameters.json").read_text()).get(chapter, {})

@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .book import PAPERMILL_OPTIONS, glued_values, toc_chapters
+from .book import glued_values, papermill_command, toc_chapters
 from .data.sources import REPO_ROOT as REPO
 
 REFERENCES = REPO / "book" / "reference"
@@ -43,15 +43,7 @@ def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
         )
         start = time.perf_counter()
         proc = subprocess.run(
-            [
-                str(bindir / "papermill"),
-                str(notebook),
-                str(executed),
-                "--cwd",
-                str(source.parent),
-                "--progress-bar",
-                *PAPERMILL_OPTIONS,
-            ]
+            [*papermill_command(notebook, executed, source.parent), "--progress-bar"]
         )
         if proc.returncode != 0:
             raise SystemExit(f"{chapter}: papermill failed (exit {proc.returncode}); see above")

@@ -106,7 +106,7 @@ def executed_chapter(request, tmp_path_factory, cache):
     import sys
     import time
 
-    from gae_lib.book import PAPERMILL_OPTIONS, quick_parameters, toc_chapters
+    from gae_lib.book import papermill_command, quick_parameters, toc_chapters
 
     bindir = Path(sys.executable).parent
     done = {}
@@ -120,18 +120,9 @@ def executed_chapter(request, tmp_path_factory, cache):
             check=True,
             capture_output=True,
         )
-        params = [a for k, v in quick_parameters(chapter).items() for a in ("-p", k, str(v))]
         started = time.perf_counter()
         proc = subprocess.run(
-            [
-                str(bindir / "papermill"),
-                str(notebook),
-                str(executed),
-                "--cwd",
-                str(source.parent),
-                *params,
-                *PAPERMILL_OPTIONS,
-            ],
+            papermill_command(notebook, executed, source.parent, quick_parameters(chapter)),
             capture_output=True,
             text=True,
             timeout=1800,
