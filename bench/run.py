@@ -39,6 +39,7 @@ from gae_lib.invert import algorithm1  # noqa: E402
 from gae_lib.book import (  # noqa: E402
     CELL_BUDGET_S,
     papermill_command,
+    to_notebook,
     quick_parameters,
     time_budget,
     toc_chapters,
@@ -151,17 +152,12 @@ def longest_cell(executed: Path) -> tuple[float, int]:
 
 
 def bench_chapters(only: list[str] | None = None) -> list[dict]:
-    bindir = Path(sys.executable).parent
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for chapter in only or toc_chapters():
             source = REPO / f"{chapter}.md"
             notebook = Path(tmp) / "in.ipynb"
-            subprocess.run(
-                [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-                check=True,
-                capture_output=True,
-            )
+            to_notebook(source, notebook)
             for mode, params in (("quick", quick_parameters(chapter)), ("full", {})):
                 seconds, rss, rc = run_measured(
                     papermill_command(notebook, Path(tmp) / "out.ipynb", source.parent, params),

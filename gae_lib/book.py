@@ -260,6 +260,15 @@ def time_budget(chapter: str, mode: str) -> float:
 PAPERMILL_OPTIONS = ("--no-request-save-on-cell-execute", "--autosave-cell-every", "0")
 
 
+def to_notebook(source, notebook) -> None:
+    """Convert a chapter's MyST source to an .ipynb with this environment's jupytext."""
+    import subprocess
+    import sys
+
+    subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--to", "ipynb", str(source),
+                    "-o", str(notebook)], check=True, capture_output=True)
+
+
 def papermill_command(notebook, executed, workdir, parameters: dict | None = None) -> list[str]:
     """The command that executes ``notebook`` into ``executed`` in ``workdir`` with
     ``parameters`` injected: the papermill of this Python's environment (tests, `make bench`,

@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .book import glued_values, papermill_command, toc_chapters
+from .book import glued_values, papermill_command, to_notebook, toc_chapters
 from .data.sources import REPO_ROOT as REPO
 
 REFERENCES = REPO / "book" / "reference"
@@ -32,15 +32,10 @@ def reference_path(chapter: str) -> Path:
 
 
 def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
-    bindir = Path(sys.executable).parent
     source = REPO / f"{chapter}.md"
     with tempfile.TemporaryDirectory() as tmp:
         notebook, executed = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
-        subprocess.run(
-            [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-            check=True,
-            capture_output=True,
-        )
+        to_notebook(source, notebook)
         start = time.perf_counter()
         proc = subprocess.run(
             [*papermill_command(notebook, executed, source.parent), "--progress-bar"]

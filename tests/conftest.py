@@ -103,23 +103,17 @@ def executed_chapter(request, tmp_path_factory, cache):
     import json
     import os
     import subprocess
-    import sys
     import time
 
-    from gae_lib.book import papermill_command, quick_parameters, toc_chapters
+    from gae_lib.book import papermill_command, quick_parameters, to_notebook, toc_chapters
 
-    bindir = Path(sys.executable).parent
     done = {}
 
     def execute(chapter: str):
         source = REPO / f"{chapter}.md"
         folder = tmp_path_factory.mktemp(source.stem)
         notebook, executed = folder / "in.ipynb", folder / "out.ipynb"
-        subprocess.run(
-            [str(bindir / "jupytext"), "--to", "ipynb", str(source), "-o", str(notebook)],
-            check=True,
-            capture_output=True,
-        )
+        to_notebook(source, notebook)
         started = time.perf_counter()
         proc = subprocess.run(
             papermill_command(notebook, executed, source.parent, quick_parameters(chapter)),
