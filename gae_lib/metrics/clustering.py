@@ -3,7 +3,6 @@ matching of clusters to classes (Hungarian algorithm), then plain accuracy."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..checks import check_labels
 
@@ -19,5 +18,7 @@ def clustering_accuracy(clusters, labels) -> float:
     _, y = np.unique(labels, return_inverse=True)
     counts = np.zeros((c.max() + 1, y.max() + 1), dtype=np.int64)
     np.add.at(counts, (c, y), 1)
+    from scipy.optimize import linear_sum_assignment   # imported here: 0.4 s at import time
+
     rows, cols = linear_sum_assignment(counts, maximize=True)
     return float(counts[rows, cols].sum() / len(labels))

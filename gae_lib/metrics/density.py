@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.stats import beta
+from scipy.special import betaincinv
 
 from ..checks import check_images
 from ..invert import algorithm1
@@ -48,8 +48,8 @@ def binomial_interval(successes: int, n: int, confidence: float = 0.95) -> tuple
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: expected a value in (0, 1), got {confidence!r}")
     a = 1 - confidence
-    lo = 0.0 if successes == 0 else float(beta.ppf(a / 2, successes, n - successes + 1))
-    hi = 1.0 if successes == n else float(beta.ppf(1 - a / 2, successes + 1, n - successes))
+    lo = 0.0 if successes == 0 else float(betaincinv(successes, n - successes + 1, a / 2))
+    hi = 1.0 if successes == n else float(betaincinv(successes + 1, n - successes, 1 - a / 2))
     return lo, hi
 
 

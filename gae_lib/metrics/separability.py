@@ -6,16 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import (
-    balanced_accuracy_score,
-    confusion_matrix,
-    precision_recall_fscore_support,
-)
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
+# scikit-learn is imported where it is used: importing it takes about 1.8 s on a 2-core CPU,
+# a cost every chapter and command would pay at `import gae_lib` otherwise.
 from ..checks import as_tensor, check_codes, check_labels
 
 
@@ -43,6 +36,10 @@ def _labels(y, n: int, name: str) -> np.ndarray:
 
 
 def _softmax_regression(C: float, max_iter: int, seed: int):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(
         StandardScaler(), LogisticRegression(C=C, max_iter=max_iter, random_state=seed)
     )
@@ -53,6 +50,8 @@ def choose_C(
 ) -> float:
     """The C of ``grid`` with the best balanced accuracy on a held-out share of the training
     data (every space gets its own, so none is handicapped by one fixed regularisation)."""
+    from sklearn.metrics import balanced_accuracy_score
+
     order = np.random.default_rng(seed).permutation(len(x))
     cut = int(len(x) * (1 - validation))
     fit, val = order[:cut], order[cut:]
@@ -72,6 +71,8 @@ def linear_separability(
     codes used as they are, both standardised -- and score it on (test_x, test_y).
     ``C``: the inverse regularisation strength, or a list of them to choose from on a
     validation split of the training data."""
+    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support
+
     xtr, xte = _features(train_x, "train_x"), _features(test_x, "test_x")
     if xtr.shape[1] != xte.shape[1]:
         raise ValueError(
@@ -113,6 +114,8 @@ def pca_2d(codes, fit_on=None) -> np.ndarray:
         raise ValueError("expected points that are not all identical to fit a PCA")
     if basis.shape[1] != x.shape[1]:
         raise ValueError(f"codes: expected {basis.shape[1]} features like fit_on, got {x.shape[1]}")
+    from sklearn.decomposition import PCA
+
     return PCA(n_components=2).fit(basis).transform(x)
 
 
@@ -123,6 +126,7 @@ def cross_validated_separability(
     for every space (``{name: features of the same images}``): for codes that exist for a
     few hundred images only, such as Algorithm 1's.  Classes with fewer than two images are
     left out; ``folds`` shrinks to the smallest class kept."""
+    from sklearn.metrics import balanced_accuracy_score
     from sklearn.model_selection import StratifiedKFold
 
     y = _labels(labels, len(labels), "labels")
