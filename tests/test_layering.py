@@ -47,7 +47,8 @@ def test_importing_the_library_leaves_heavy_optional_modules_unloaded():
     # torchvision (which loads torch._dynamo), scikit-learn and scipy.stats cost about 4 s
     # at every chapter's and command's start on a 2-core CPU; they load where they are used.
     code = ("import sys; import gae_lib; from gae_lib import book, charts, data, encoders, "
-            "metrics, plots, zoo, invert, widgets, snapshots, train; import gae_lib.widgets.static; "
+            "metrics, plots, zoo, invert, widgets, snapshots, train; "
+            "import gae_lib.widgets.static; "
             "print(' '.join(m for m in sys.modules if m.split('.')[0] in "
             "('torchvision', 'sklearn') or m.startswith(('torch._dynamo', 'scipy.stats'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -71,7 +71,8 @@ def linear_separability(
     codes used as they are, both standardised -- and score it on (test_x, test_y).
     ``C``: the inverse regularisation strength, or a list of them to choose from on a
     validation split of the training data."""
-    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support
+    from sklearn.metrics import (balanced_accuracy_score, confusion_matrix,
+                                 precision_recall_fscore_support)
 
     xtr, xte = _features(train_x, "train_x"), _features(test_x, "test_x")
     if xtr.shape[1] != xte.shape[1]:
