@@ -3,6 +3,7 @@
 #   make test   set up, fetch data, run the whole test suite
 #   make bench  speed and memory table, JSON under bench/results/
 #   make reproduce  re-run chapters in full mode, compare with book/reference/
+#   make serve  the built website on 127.0.0.1 (the in-browser models need http)
 #   make lab    JupyterLab with the chapters opening as notebooks
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,12 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench reproduce lab data setup site-assets zoo clean
-
-# MathJax is served by the website itself (no CDN): the npm package, checked by sha256.
-MATHJAX := book/_static/mathjax
-MATHJAX_VERSION := 3.2.2
-MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+.PHONY: book test bench reproduce lab data setup site-assets serve zoo clean
 
 # The venv is (re)installed only when pyproject.toml changes, so a second run
 # spends its set-up time on checking data checksums only.  --no-compile: Python compiles
@@ -30,26 +26,20 @@ setup: $(STAMP)
 data: $(STAMP)
 	$(PY) -m gae_lib.data fetch
 
-$(MATHJAX)/tex-chtml.js:
-	@rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)
-	@tmp=$$(mktemp -d) && cd $$tmp && npm pack mathjax@$(MATHJAX_VERSION) --silent >/dev/null \
-	  && echo "$(MATHJAX_SHA256)  mathjax-$(MATHJAX_VERSION).tgz" | sha256sum -c --quiet \
-	  && tar xzf mathjax-$(MATHJAX_VERSION).tgz && cd package/es5 \
-	  && cp -r --parents tex-chtml.js output/chtml/fonts input/tex/extensions ui a11y $(CURDIR)/$(MATHJAX) \
-	  && rm -rf $$tmp && echo "MathJax $(MATHJAX_VERSION) vendored into $(MATHJAX)"
-
-# plotly.js for the kernel-free figures: the copy inside the installed plotly package.
-PLOTLYJS := book/_static/plotly/plotly.min.js
-$(PLOTLYJS): $(STAMP)
-	@mkdir -p $(dir $@)
-	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
-
-site-assets: $(MATHJAX)/tex-chtml.js $(PLOTLYJS)
+# The website serves its own MathJax, plotly.js and onnxruntime-web (npm packages checked
+# by sha256; no CDN): gae_lib/site.py.
+site-assets: $(STAMP)
+	$(PY) -m gae_lib.site assets
 
 book: data site-assets
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo ""
-	@echo "Website: $(CURDIR)/_build/html/index.html"
+	@echo "Website: $(CURDIR)/_build/html/index.html  (make serve: the live sliders need http)"
+
+# The built website on 127.0.0.1 at a free port (printed): reading works from index.html on
+# disk, but the in-browser models load only over http.
+serve:
+	$(PY) -m gae_lib.site serve
 
 test: data site-assets
 	$(VENV)/bin/ruff check gae_lib tests bench
@@ -65,6 +55,7 @@ reproduce: data
 
 # Markdown chapters open as notebooks (jupytext) when double-clicked.
 lab: $(STAMP)
+	@$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[book,test,lab]'
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
 		> $(VENV)/share/jupyter/lab/settings/overrides.json

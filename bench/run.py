@@ -9,7 +9,9 @@ Writes bench/results/<host>-<time>.json (and latest.json) and prints a table:
   * DCGAN training images/s: the library's loop against a plain PyTorch loop on the same
     networks, contiguous and channels_last (bench/training_parity.py);
   * wall time, peak resident memory and longest cell of every chapter, QUICK and full, and
-    the book build.
+    the book build;
+  * the website's live sliders: ms per frame in headless Chromium (bench/browser_frames.py),
+    on the site the bench just built, else on _build/html from `make book`.
 Usage: python bench/run.py [--quick] [--skip-chapters] [--skip-book]
 """
 
@@ -44,6 +46,7 @@ from gae_lib.book import (  # noqa: E402
     time_budget,
     toc_chapters,
 )
+import browser_frames  # noqa: E402
 import inverter_sweep  # noqa: E402
 import training_parity  # noqa: E402
 
@@ -179,6 +182,7 @@ def bench_chapters(only: list[str] | None = None) -> list[dict]:
 
 
 def bench_book() -> dict:
+    """A whole build with a fresh cache; then the live sliders' frame time on that site."""
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "_config.yml"
         text = (REPO / "_config.yml").read_text()
@@ -195,7 +199,8 @@ def bench_book() -> dict:
             ],
             REPO,
         )
-    return {"seconds": seconds, "peak_rss_gb": rss, "ok": rc == 0}
+        frames = browser_frames.frame_times(Path(tmp) / "_build" / "html") if rc == 0 else None
+    return {"seconds": seconds, "peak_rss_gb": rss, "ok": rc == 0, "browser_frames": frames}
 
 
 def table(results: dict) -> str:
@@ -270,6 +275,15 @@ def table(results: dict) -> str:
             f"{b['seconds']:7.1f} | {b['peak_rss_gb']:4.2f}"
             + ("" if b["ok"] else "  FAILED")
         )
+    frames = results.get("browser_frames")
+    name = "live sliders in Chromium: ms per frame (G + classifier)"
+    if frames:
+        met = frames["median_ms"] <= browser_frames.GOAL_MS
+        lines.append(f"{name:58s} {frames['median_ms']:14.1f}  <= {browser_frames.GOAL_MS:.0f} "
+                     f"ms {'met' if met else 'NOT met'} (median of {frames['frames']}; "
+                     f"90th percentile {frames['p90_ms']:.1f})")
+    else:
+        lines.append(f"{name:58s} {'not measured':>14s}  (no built site: make book first)")
     return "\n".join(lines)
 
 
@@ -322,6 +336,10 @@ def main() -> int:
     if not args.skip_book:
         print("building the whole book with a fresh cache ...", flush=True)
         results["book"] = bench_book()
+        results["browser_frames"] = results["book"]["browser_frames"]
+    elif (REPO / "_build" / "html" / browser_frames.CHAPTER).exists():
+        print("timing the live sliders on _build/html ...", flush=True)
+        results["browser_frames"] = browser_frames.frame_times(REPO / "_build" / "html")
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = results["time"].replace(":", "").replace("+0000", "Z")

@@ -1,7 +1,9 @@
 """python -m gae_lib train DOCUMENT/MODEL [--epochs N] [--seed S] [--device auto|cpu|cuda]
                                        [--resume] [--ship] [--limit N] [--set FIELD=VALUE]
    python -m gae_lib zoo [--samples DIR]          the shipped checkpoints, by document
-   python -m gae_lib train-zoo [DOCUMENT]         retrain and ship, dependencies first"""
+   python -m gae_lib train-zoo [DOCUMENT]         retrain and ship, dependencies first
+   python -m gae_lib export NAME [NAME ...] [--out DIR] [--no-classifier]
+                                                  generators (and the classifier) as ONNX"""
 from __future__ import annotations
 
 import argparse
@@ -79,10 +81,26 @@ def main(argv: list[str] | None = None) -> int:
                                           "(dependencies first)")
     tz.add_argument("document", nargs="?", help=f"one of: {', '.join(documents.DOCUMENTS)}")
     tz.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ex = sub.add_parser("export", help="write zoo generators (and the book's classifier) as "
+                                       "ONNX, for onnxruntime and the website")
+    ex.add_argument("names", nargs="+", metavar="NAME", help="zoo models (DOCUMENT/MODEL)")
+    ex.add_argument("--out", type=Path, help="folder (default: book/_static/live)")
+    ex.add_argument("--no-classifier", action="store_true", help="generators only")
     args = parser.parse_args(argv)
 
     if args.command == "zoo":
         list_zoo(args.samples)
+        return 0
+
+    if args.command == "export":
+        from . import export
+        out = args.out or export.DEFAULT_OUT
+        try:
+            for name in args.names:
+                for path in export.export(name, out, classifier=not args.no_classifier):
+                    print(path)
+        except ValueError as err:
+            parser.error(str(err))
         return 0
 
     from .train import train

@@ -65,3 +65,21 @@ def test_first_chapter_has_its_figures_tables_and_kernel_free_figures(built_site
     assert html.count("data:image\\u002fpng;base64,") >= 10
     assert html.count("<table") >= 6   # networks, GANs, sweep, recreations, judged, claims
     assert "Traceback" not in html and "Claim(" not in html   # no stray repr output
+
+
+def test_chapter_pages_offer_their_executed_notebook_and_source_for_download(built_site):
+    """The theme's download button: the MyST source and the executed notebook, both served
+    by the site (offline), the notebook with the outputs the page shows."""
+    import json
+
+    for chapter in toc_chapters():
+        html = (built_site / f"{chapter}.html").read_text()
+        for suffix in (".md", ".ipynb"):
+            assert f'href="../_sources/{chapter}{suffix}"' in html, f"{chapter}: no {suffix}"
+        source = built_site / "_sources" / f"{chapter}.md"
+        assert source.read_text() == (REPO / f"{chapter}.md").read_text()
+        notebook = json.loads((built_site / "_sources" / f"{chapter}.ipynb").read_text())
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        with_outputs = sum(bool(c.get("outputs")) for c in code)
+        assert len(code) == (REPO / f"{chapter}.md").read_text().count("```{code-cell}")
+        assert with_outputs >= len(code) // 2, f"{chapter}: {with_outputs} of {len(code)}"

@@ -4,19 +4,19 @@ Playwright) with the network cut off except 127.0.0.1.  Screenshots go to _build
 Without Chromium or Playwright these tests skip, saying why; in CI (CI=true) that is a failure.
 """
 
-import functools
-import http.server
+import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 
 from conftest import REPO
 
 from gae_lib.book import is_notebook, toc_pages
+from gae_lib.site import served
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -56,16 +56,9 @@ def browser(chromium):
 
 @pytest.fixture(scope="module")
 def site_url(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    """The built site served by `make serve`'s server (gae_lib.site.served)."""
+    with served(built_site) as url:
+        yield url.rstrip("/")
 
 
 def open_page(browser, url):
@@ -138,3 +131,123 @@ def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_u
         assert plot.evaluate("gd => gd._fullLayout.sliders[0].active") != active
         assert image() != before, f"figure {i + 1}: the slider moved but the image did not change"
     page.close()
+
+
+LIVE_CHAPTERS = ["book/comparison-of-encodings", "book/a-first-gan-and-vae"]
+
+
+def open_live(browser, url):
+    page = open_page(browser, url)
+    page.wait_for_selector("div.gae-live.gae-live-ready, div.gae-live.gae-live-failed",
+                           timeout=120_000)
+    assert page.evaluate("window.gaeLive.errors") == []
+    page.wait_for_function("document.querySelector('div.gae-live').dataset.frames >= 1")
+    return page
+
+
+def canvas_pixels(page) -> str:
+    return page.eval_on_selector("div.gae-live canvas", "c => c.toDataURL()")
+
+
+@pytest.mark.parametrize("chapter", LIVE_CHAPTERS)
+def test_live_sliders_decode_in_the_browser_as_torch_does(chapter, browser, site_url):
+    import torch
+
+    from gae_lib import zoo
+    from gae_lib.widgets.live import decode_base64
+
+    page = open_live(browser, f"{site_url}/{chapter}.html")
+    config = json.loads(page.eval_on_selector("script.gae-live-config", "e => e.textContent"))
+    classifier = zoo.load("book/classifier")["classifier"]
+    for m in config["models"]:
+        z = decode_base64(m["prior_codes"], (-1, m["latent_dim"]))[:4]
+        got = np.array(page.evaluate("([label, z]) => window.gaeLive.widgets[0].decode(label, z)",
+                                     [m["label"], z.tolist()]))
+        with torch.no_grad():
+            expected = zoo.load(m["checkpoint"])["generator"](torch.from_numpy(z.copy()))
+        assert np.abs(got - expected.flatten().numpy()).max() <= 1e-3, m["label"]
+    # The first frame: the first model at the code of the first test digit, sliders at 0.
+    first = config["models"][0]
+    z = torch.from_numpy(decode_base64(first["digit_codes"], (-1, first["latent_dim"]))[:1].copy())
+    with torch.no_grad():
+        expected = classifier(zoo.load(first["checkpoint"])["generator"](z)).softmax(1)[0]
+    shown = page.eval_on_selector_all("div.gae-live .gae-live-fill",
+                                      "bars => bars.map(b => +b.dataset.p)")
+    assert np.abs(np.array(shown) - expected.numpy()).max() <= 1e-3
+    assert page.errors == [] and page.blocked == []
+    page.close()
+
+
+@pytest.mark.parametrize("chapter", LIVE_CHAPTERS)
+def test_dragging_a_live_slider_redraws_the_image(chapter, browser, site_url):
+    page = open_live(browser, f"{site_url}/{chapter}.html")
+    widget = page.locator("div.gae-live").first
+    widget.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = Path(chapter).name
+    widget.screenshot(path=str(SCREENSHOTS / f"{name}-live-0.png"))
+    slider = page.locator("div.gae-live input[data-role=direction-1]").first
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    seen = [canvas_pixels(page)]
+    for i, end in enumerate((box["x"] + box["width"] - 2, box["x"] + 2), start=1):
+        frames = int(widget.get_attribute("data-frames"))
+        page.mouse.move(box["x"] + box["width"] / 2, y)
+        page.mouse.down()
+        page.mouse.move(end, y, steps=10)          # frames are drawn while dragging
+        page.mouse.up()
+        page.wait_for_function(f"document.querySelector('div.gae-live').dataset.frames > "
+                               f"{frames + 1}")
+        page.wait_for_timeout(200)
+        widget.screenshot(path=str(SCREENSHOTS / f"{name}-live-{i}.png"))
+        seen.append(canvas_pixels(page))
+    assert len(set(seen)) == 3, "the image did not change as the slider moved"
+    times = page.evaluate("window.gaeLive.frameTimes")
+    (SCREENSHOTS / f"{name}-live-frame-ms.json").write_text(json.dumps(times))
+    assert page.errors == [] and page.blocked == []
+    page.close()
+
+
+def test_live_sliders_explain_themselves_when_opened_from_disk(browser, built_site):
+    page = browser.new_page()
+    page.goto((built_site / "book" / "comparison-of-encodings.html").as_uri())
+    page.wait_for_selector("div.gae-live.gae-live-failed", timeout=30_000)
+    assert "make serve" in page.inner_text("div.gae-live .gae-live-status")
+    page.close()
+
+
+def contrast(css_a: str, css_b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+    import re
+
+    def luminance(css):
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(css_a), luminance(css_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_dark_mode_keeps_the_chapter_readable(browser, site_url):
+    """The theme's light/dark switch stays: in dark mode the page switches its colours,
+    logs no error, and the live sliders use the theme's text colour (screenshots of both
+    modes in _build/screenshots/, looked at when the switch was kept)."""
+    chapter = "book/comparison-of-encodings"
+    for mode in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.errors = []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.add_init_script(f"localStorage.setItem('theme', '{mode}'); "
+                             f"localStorage.setItem('mode', '{mode}');")
+        page.goto(f"{site_url}/{chapter}.html", wait_until="networkidle")
+        page.wait_for_selector("div.gae-live.gae-live-ready", timeout=120_000)
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        text, background = page.evaluate(
+            "() => { const s = getComputedStyle(document.querySelector('div.gae-live label'));"
+            " const b = getComputedStyle(document.body); return [s.color, b.backgroundColor]; }")
+        assert contrast(text, background) >= 4.5, (mode, text, background)   # WCAG AA
+        page.locator("div.gae-live").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}-{mode}.png"))
+        assert page.errors == [], f"{mode} mode: {page.errors}"
+        page.close()

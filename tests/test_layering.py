@@ -54,3 +54,12 @@ def test_importing_the_library_leaves_heavy_optional_modules_unloaded():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.split()
     assert not loaded, f"imported at start: {sorted(loaded)[:8]}"
+
+
+def test_widgets_without_their_extra_name_what_to_install():
+    code = ("import sys; sys.modules['plotly'] = None\n"
+            "try:\n    import gae_lib.widgets\nexcept ImportError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "gae_lib.widgets needs ipywidgets and plotly (plotly is missing)" in out
+    assert "pip install -e '.[book]'" in out

@@ -1,6 +1,13 @@
 """The chapters' interactive figures.  Each live widget (ipywidgets, needs a kernel) has a
 kernel-free twin in ``static``: a plotly figure whose slider steps were computed in advance,
 so a reader of the website can still move it.  Widgets call the library; they never train."""
+try:
+    import ipywidgets  # noqa: F401
+    import plotly  # noqa: F401
+except ImportError as err:
+    raise ImportError(f"gae_lib.widgets needs ipywidgets and plotly ({err.name} is missing): "
+                      f"pip install -e '.[book]'") from err
+
 from .completion import CompletionWidget
 from .latent import LatentSliders, principal_directions
 from .plane import DecisionPlane

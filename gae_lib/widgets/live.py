@@ -1,0 +1,77 @@
+"""Latent sliders that run in the reader's browser: the kernel-free widget of the website.
+
+The models' generators and the book's classifier are exported to ONNX (gae_lib.export) into
+the website's static files; the page carries each model's start codes (encoded test digits
+and prior samples) and principal directions; book/_static/gae-live.js decodes with
+onnxruntime-web while a slider is dragged.  In JupyterLab, LatentSliders is the live widget;
+this one only says where it runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+
+import numpy as np
+import torch
+
+from ..export import CLASSIFIER, export_network
+from ..priors import make_prior
+from ..site import STATIC
+from .latent import principal_directions
+
+LIVE = STATIC / "live"     # exported networks, served as _static/live/...
+NOTE = ("Live sliders: the models run in your browser once the website is served over http "
+        "(`make serve`). The precomputed figure below works without it.")
+
+
+def _floats(x: torch.Tensor) -> str:
+    """float32 values as base64 (exact, and a third of the size of decimal text)."""
+    values = x.detach().float().contiguous().numpy().astype("<f4")
+    return base64.b64encode(values.tobytes()).decode()
+
+
+def _url(path) -> str:
+    """A file under book/_static as the website's path from its root (_static/...)."""
+    return "_static/" + path.resolve().relative_to(STATIC).as_posix()
+
+
+class BrowserSliders:
+    """``models``: CodeModels with a generator in the zoo (their ``zoo_name``); the start codes
+    are the codes of the first ``n_starts`` of ``test_images`` and ``n_starts`` prior samples;
+    the sliders move along the ``n_directions`` principal directions of the codes of all
+    ``test_images``, in their standard deviations, within ``±range_std``."""
+
+    def __init__(self, models: dict, test_images: torch.Tensor, n_directions: int = 4,
+                 n_starts: int = 32, range_std: float = 3.0, seed: int = 0):
+        if not models:
+            raise ValueError("models: expected at least one CodeModel")
+        if not 1 <= n_starts <= len(test_images):
+            raise ValueError(f"n_starts: expected 1..{len(test_images)} (the test images), "
+                             f"got {n_starts}")
+        self.config = {"classifier": _url(export_network(CLASSIFIER, "classifier", LIVE)),
+                       "n_starts": n_starts, "n_directions": n_directions,
+                       "range": range_std, "step": 0.05, "models": []}
+        for label, m in models.items():
+            codes = m.encode(test_images)
+            directions, scales = principal_directions(codes, n_directions)
+            dim = codes.shape[1]
+            priors = make_prior(m.prior, dim).sample(
+                n_starts, generator=torch.Generator().manual_seed(seed))
+            self.config["models"].append({
+                "label": label, "checkpoint": m.zoo_name, "latent_dim": dim,
+                "generator": _url(export_network(m.zoo_name, "generator", LIVE)),
+                "clip_to_cube": m.clip_to_cube, "prior": m.prior,
+                "digit_codes": _floats(codes[:n_starts]), "prior_codes": _floats(priors),
+                "directions": _floats(directions), "scales": _floats(scales)})
+
+    def _repr_html_(self) -> str:
+        config = json.dumps(self.config).replace("</", "<\\/")
+        return (f'<div class="gae-live"><script type="application/json" class="gae-live-config">'
+                f'{config}</script><p class="gae-live-note">{html.escape(NOTE)}</p></div>')
+
+
+def decode_base64(text: str, shape) -> np.ndarray:
+    """The inverse of the page's encoding (for tests): base64 float32 -> array."""
+    return np.frombuffer(base64.b64decode(text), "<f4").reshape(shape)

@@ -1,0 +1,80 @@
+"""ONNX export of the zoo's generators and the classifier: what onnxruntime computes from the
+exported files is what torch computes (the website's in-browser sliders run these files)."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from gae_lib import export, zoo
+from gae_lib.__main__ import main as cli
+from gae_lib.priors import make_prior
+
+ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in the test extra")
+
+# Generators of every layout the chapters use: the DCGAN-28 (BatchNorm folded into the
+# transposed convolutions on export) with a cube prior, its VAE, the MLP GAN, the linear VAE.
+NAMES = ["favuzzi2019/dcgan", "favuzzi2019/vae", "wanare/mlp-gan", "wanare/linear-vae"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("onnx")
+    return out, {name: export.export(name, out) for name in NAMES}
+
+
+def run(path, name, x):
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(None, {name: x.numpy()})[0]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_exported_generator_computes_what_torch_computes(exported, name):
+    _, paths = exported
+    model = zoo.load(name)
+    dim = model["generator"].latent_dim
+    z = make_prior(model.config.prior, dim).sample(16, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        expected = model["generator"](z).numpy()
+    got = run(paths[name][0], "z", z)
+    assert got.shape == expected.shape
+    assert np.abs(got - expected).max() <= 1e-4
+
+
+def test_exported_classifier_computes_what_torch_computes(exported):
+    from gae_lib import data
+
+    _, paths = exported
+    x = data.tensors("mnist", "test", n=32)[0]
+    with torch.no_grad():
+        expected = zoo.load(export.CLASSIFIER)["classifier"](x).numpy()
+    assert np.abs(run(paths[NAMES[0]][1], "image", x) - expected).max() <= 1e-4
+
+
+def test_export_is_skipped_for_an_unchanged_checkpoint_and_redone_for_a_changed_one(exported):
+    out, paths = exported
+    path = paths[NAMES[0]][0]
+    stamp = path.with_suffix(".json")
+    assert json.loads(stamp.read_text())["checkpoint_sha256"] == export.checkpoint_digest(NAMES[0])
+    before = path.stat().st_mtime_ns
+    export.export_network(NAMES[0], "generator", out)
+    assert path.stat().st_mtime_ns == before
+    stamp.write_text(json.dumps({"checkpoint_sha256": "0" * 64}))
+    export.export_network(NAMES[0], "generator", out)
+    assert path.stat().st_mtime_ns != before
+    assert json.loads(stamp.read_text())["checkpoint_sha256"] == export.checkpoint_digest(NAMES[0])
+
+
+def test_unknown_model_or_network_is_named(tmp_path):
+    with pytest.raises(ValueError, match="not in the zoo; expected one of"):
+        export.export("favuzzi2019/nope", tmp_path)
+    with pytest.raises(ValueError, match="has no 'generator' network"):
+        export.export_network(export.CLASSIFIER, "generator", tmp_path)
+
+
+def test_cli_export_prints_the_files(tmp_path, capsys):
+    assert cli(["export", NAMES[1], "--out", str(tmp_path), "--no-classifier"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / f"{NAMES[1]}.generator.onnx")]
+    with pytest.raises(SystemExit):
+        cli(["export", "favuzzi2019/nope", "--out", str(tmp_path)])
