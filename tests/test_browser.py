@@ -229,6 +229,20 @@ def contrast(css_a: str, css_b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+# An element's text colour and the background it is drawn on: the first ancestor whose
+# background is not transparent (outputs sit in boxes of their own colour in dark mode).
+EFFECTIVE_COLOURS = """selector => {
+  const el = document.querySelector(selector);
+  let node = el, bg = "rgba(0, 0, 0, 0)";
+  while (node && node.nodeType === 1) {
+    bg = getComputedStyle(node).backgroundColor;
+    if (!/rgba\\(.*, 0\\)$/.test(bg) && bg !== "transparent") break;
+    node = node.parentElement;
+  }
+  return [getComputedStyle(el).color, bg];
+}"""
+
+
 def test_dark_mode_keeps_the_chapter_readable(browser, site_url):
     """The theme's light/dark switch stays: in dark mode the page switches its colours,
     logs no error, and the live sliders use the theme's text colour (screenshots of both
@@ -243,9 +257,7 @@ def test_dark_mode_keeps_the_chapter_readable(browser, site_url):
         page.goto(f"{site_url}/{chapter}.html", wait_until="networkidle")
         page.wait_for_selector("div.gae-live.gae-live-ready", timeout=120_000)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
-        text, background = page.evaluate(
-            "() => { const s = getComputedStyle(document.querySelector('div.gae-live label'));"
-            " const b = getComputedStyle(document.body); return [s.color, b.backgroundColor]; }")
+        text, background = page.evaluate(EFFECTIVE_COLOURS, "div.gae-live label")
         assert contrast(text, background) >= 4.5, (mode, text, background)   # WCAG AA
         page.locator("div.gae-live").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}-{mode}.png"))

@@ -17,7 +17,7 @@ def normalise(spec: str) -> tuple[str, str]:
 
 def pyproject_requirements() -> set[tuple[str, str]]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + [s for extra in ("book", "test")
+    specs = project["dependencies"] + [s for extra in ("book", "test", "lab")
                                        for s in project["optional-dependencies"][extra]]
     return {normalise(s) for s in specs}
 
