@@ -3,6 +3,8 @@ exported files is what torch computes (the website's in-browser sliders run thes
 import json
 
 import numpy as np
+import onnx                 # the book extra (torch.onnx.export needs it)
+import onnxruntime as ort   # the test extra
 import pytest
 import torch
 
@@ -10,7 +12,7 @@ from gae_lib import export, zoo
 from gae_lib.__main__ import main as cli
 from gae_lib.priors import make_prior
 
-ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in the test extra")
+
 
 # Generators of every layout the chapters use: the DCGAN-28 (BatchNorm folded into the
 # transposed convolutions on export) with a cube prior, its VAE, the MLP GAN, the linear VAE.
@@ -39,6 +41,9 @@ def test_exported_generator_computes_what_torch_computes(exported, name):
     got = run(paths[name][0], "z", z)
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() <= 1e-4
+    # BatchNorm is folded into the layers before it: nothing is left for the browser to do.
+    ops = {node.op_type for node in onnx.load(str(paths[name][0])).graph.node}
+    assert "BatchNormalization" not in ops and ops, ops
 
 
 def test_exported_classifier_computes_what_torch_computes(exported):
