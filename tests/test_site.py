@@ -67,3 +67,25 @@ def test_served_site_answers_on_127_0_0_1_with_the_right_types(tmp_path):
 def test_serve_without_a_built_site_says_to_build_it(tmp_path, capsys):
     assert site.main(["serve", str(tmp_path)]) == 1
     assert "build the website first (make book)" in capsys.readouterr().err
+
+
+def test_a_page_from_the_cache_gets_the_onnx_files_its_sliders_load(monkeypatch):
+    from gae_lib import export, sphinx_live
+    from gae_lib.widgets import live
+
+    page = object.__new__(live.BrowserSliders)   # its HTML, without exporting anything
+    page.config = {"classifier": "_static/live/book/classifier.onnx", "models": [
+        {"checkpoint": "favuzzi2019/vae", "label": "</script> in a label",
+         "generator": "_static/live/favuzzi2019/vae.generator.onnx"}]}
+    asked = []
+
+    def export_network(name, role, out):
+        asked.append((name, role))
+        return export.onnx_path(out, name, role)
+
+    monkeypatch.setattr(export, "export_network", export_network)
+    sphinx_live.export_missing(None, "book/x", "page.html", {"body": page._repr_html_()}, None)
+    assert asked == [("book/classifier", "classifier"), ("favuzzi2019/vae", "generator")]
+    page.config["models"][0]["generator"] = "_static/live/elsewhere.onnx"
+    with pytest.raises(RuntimeError, match="the page loads _static/live/elsewhere.onnx"):
+        sphinx_live.export_missing(None, "book/x", "page.html", {"body": page._repr_html_()}, None)

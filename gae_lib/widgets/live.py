@@ -32,7 +32,7 @@ def _floats(x: torch.Tensor) -> str:
     return base64.b64encode(values.tobytes()).decode()
 
 
-def _url(path) -> str:
+def site_path(path) -> str:
     """A file under book/_static as the website's path from its root (_static/...)."""
     return "_static/" + path.resolve().relative_to(STATIC).as_posix()
 
@@ -50,7 +50,7 @@ class BrowserSliders:
         if not 1 <= n_starts <= len(test_images):
             raise ValueError(f"n_starts: expected 1..{len(test_images)} (the test images), "
                              f"got {n_starts}")
-        self.config = {"classifier": _url(export_network(CLASSIFIER, "classifier", LIVE)),
+        self.config = {"classifier": site_path(export_network(CLASSIFIER, "classifier", LIVE)),
                        "n_starts": n_starts, "n_directions": n_directions,
                        "range": range_std, "step": 0.05, "models": []}
         for label, m in models.items():
@@ -61,7 +61,7 @@ class BrowserSliders:
                 n_starts, generator=torch.Generator().manual_seed(seed))
             self.config["models"].append({
                 "label": label, "checkpoint": m.zoo_name, "latent_dim": dim,
-                "generator": _url(export_network(m.zoo_name, "generator", LIVE)),
+                "generator": site_path(export_network(m.zoo_name, "generator", LIVE)),
                 "clip_to_cube": m.clip_to_cube, "prior": m.prior,
                 "digit_codes": _floats(codes[:n_starts]), "prior_codes": _floats(priors),
                 "directions": _floats(directions), "scales": _floats(scales)})
