@@ -13,9 +13,12 @@ side by side never read a half-written file.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import torch
@@ -42,10 +45,6 @@ def onnx_path(out: Path, name: str, role: str) -> Path:
 
 
 def _write_onnx(net: nn.Module, example: torch.Tensor, path: Path, names: tuple[str, str]):
-    import contextlib
-    import io
-    import warnings
-
     net = net.eval().to(memory_format=torch.contiguous_format)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(suffix=".onnx", dir=path.parent)

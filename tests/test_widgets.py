@@ -137,3 +137,18 @@ def test_training_snapshots_every_model_and_epoch_and_its_twin(cache):
     assert len({s.args[0]["source"][0] for s in steps}) == len(steps)
     with pytest.raises(ValueError, match="at least one snapshot"):
         TrainingSnapshots({"empty": {}})
+
+
+def test_codes_given_once_are_used_by_every_latent_widget_and_checked(neural, classifier, digits,
+                                                                      monkeypatch):
+    codes = {label: m.encode(digits) for label, m in neural.items()}
+    expected = static.latent_walk(neural, digits, n_directions=2, offsets=[-1.0, 1.0])
+    for m in neural.values():   # from here on, encoding again would fail the test
+        monkeypatch.setattr(m, "encode", lambda x: pytest.fail("encoded again"))
+    given = static.latent_walk(neural, digits, n_directions=2, offsets=[-1.0, 1.0], codes=codes)
+    assert all(np.array_equal(a, b) for a, b in zip(frames_of(expected), frames_of(given)))
+    w = LatentSliders(neural, classifier, digits, n_directions=2, codes=codes)
+    w.model.value = "VAE"
+    assert w.codes("VAE") is codes["VAE"]
+    with pytest.raises(ValueError, match=r"codes\['AE'\]: expected the codes of the 40 images"):
+        LatentSliders(neural, classifier, digits, codes={"AE": codes["AE"][:5]})

@@ -5,11 +5,29 @@ from __future__ import annotations
 import torch
 
 
+def known_codes(models: dict, images: torch.Tensor, codes: dict | None) -> dict:
+    """``codes`` (label -> codes of ``images``) checked against the images, or {} to compute:
+    a chapter encodes its images once for all its widgets (Algorithm 1 is not cheap)."""
+    for label, z in (codes or {}).items():
+        if label not in models or len(z) != len(images):
+            raise ValueError(f"codes[{label!r}]: expected the codes of the {len(images)} images "
+                             f"of a model in {list(models)}, got {tuple(z.shape)}")
+    return dict(codes or {})
+
+
+def codes_of(models: dict, images: torch.Tensor, codes: dict | None = None) -> dict:
+    """Every model's codes of ``images``, taken from ``codes`` where given."""
+    known = known_codes(models, images, codes)
+    return {label: known[label] if label in known else m.encode(images)
+            for label, m in models.items()}
+
+
 class ModelWidget:
-    def __init__(self, models: dict, images: torch.Tensor):
+    def __init__(self, models: dict, images: torch.Tensor, codes: dict | None = None):
         if not models:
             raise ValueError("models: expected at least one CodeModel")
-        self.models, self.images, self._codes = models, images, {}
+        self.models, self.images = models, images
+        self._codes = known_codes(models, images, codes)
 
     def watch(self, controls) -> None:
         """Refresh whenever any of ``controls`` changes value, and once now."""

@@ -44,8 +44,10 @@ class LatentSliders(ModelWidget):
         test_images: torch.Tensor,
         n_directions: int = 4,
         n_codes: int = 1000,
+        codes: dict | None = None,
     ):
-        super().__init__(models, test_images[:n_codes])
+        """``codes``: each model's codes of ``test_images[:n_codes]``, if already computed."""
+        super().__init__(models, test_images[:n_codes], codes)
         self.classifier, self.n_directions = classifier, n_directions
         self.model = W.Dropdown(options=list(models), description="model")
         self.start = W.ToggleButtons(options=START_KINDS, description="start")

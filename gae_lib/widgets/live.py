@@ -19,6 +19,7 @@ import torch
 from ..export import CLASSIFIER, export_network
 from ..priors import make_prior
 from ..site import STATIC
+from .base import codes_of
 from .latent import principal_directions
 
 LIVE = STATIC / "live"     # exported networks, served as _static/live/...
@@ -41,10 +42,12 @@ class BrowserSliders:
     """``models``: CodeModels with a generator in the zoo (their ``zoo_name``); the start codes
     are the codes of the first ``n_starts`` of ``test_images`` and ``n_starts`` prior samples;
     the sliders move along the ``n_directions`` principal directions of the codes of all
-    ``test_images``, in their standard deviations, within ``±range_std``."""
+    ``test_images``, in their standard deviations, within ``±range_std``.  ``codes``: each
+    model's codes of ``test_images``, if already computed."""
 
     def __init__(self, models: dict, test_images: torch.Tensor, n_directions: int = 4,
-                 n_starts: int = 32, range_std: float = 3.0, seed: int = 0):
+                 n_starts: int = 32, range_std: float = 3.0, seed: int = 0,
+                 codes: dict | None = None):
         if not models:
             raise ValueError("models: expected at least one CodeModel")
         if not 1 <= n_starts <= len(test_images):
@@ -53,17 +56,17 @@ class BrowserSliders:
         self.config = {"classifier": site_path(export_network(CLASSIFIER, "classifier", LIVE)),
                        "n_starts": n_starts, "n_directions": n_directions,
                        "range": range_std, "step": 0.05, "models": []}
-        for label, m in models.items():
-            codes = m.encode(test_images)
-            directions, scales = principal_directions(codes, n_directions)
-            dim = codes.shape[1]
+        for label, z in codes_of(models, test_images, codes).items():
+            m = models[label]
+            directions, scales = principal_directions(z, n_directions)
+            dim = z.shape[1]
             priors = make_prior(m.prior, dim).sample(
                 n_starts, generator=torch.Generator().manual_seed(seed))
             self.config["models"].append({
                 "label": label, "checkpoint": m.zoo_name, "latent_dim": dim,
                 "generator": site_path(export_network(m.zoo_name, "generator", LIVE)),
                 "clip_to_cube": m.clip_to_cube, "prior": m.prior,
-                "digit_codes": _floats(codes[:n_starts]), "prior_codes": _floats(priors),
+                "digit_codes": _floats(z[:n_starts]), "prior_codes": _floats(priors),
                 "directions": _floats(directions), "scales": _floats(scales)})
 
     def _repr_html_(self) -> str:

@@ -15,6 +15,7 @@ from ..masks import hidden_mse, make_mask
 from ..metrics.surfaces import decision_border_map
 from ..plots import image_grid, with_unknown_grey
 from ..invert import complete
+from .base import codes_of
 from .latent import principal_directions, walk
 from .plane import plane_for
 from .progress import snapshot_png
@@ -96,14 +97,15 @@ def latent_walk(
     start: int = 0,
     n_directions: int = 4,
     offsets=np.linspace(-3, 3, 11),
+    codes: dict | None = None,
 ) -> go.Figure:
     """Rows: models; columns: the first principal directions of each model's encoded test
-    set; slider: the offset (in standard deviations) from the code of one test digit."""
+    set; slider: the offset (in standard deviations) from the code of one test digit.
+    ``codes``: each model's codes of ``test_images``, if already computed."""
     frames = []
     setup = {}
-    for label, m in models.items():
-        codes = m.encode(test_images)
-        setup[label] = (codes[start], *principal_directions(codes, n_directions))
+    for label, z in codes_of(models, test_images, codes).items():
+        setup[label] = (z[start], *principal_directions(z, n_directions))
     for t in offsets:
         rows = []
         for label, m in models.items():
