@@ -16,13 +16,13 @@ import json
 import numpy as np
 import torch
 
-from ..export import CLASSIFIER, export_network
+from ..export import CLASSIFIER, DEFAULT_OUT, export_network
 from ..priors import make_prior
 from ..site import STATIC
 from .base import codes_of
 from .latent import principal_directions
 
-LIVE = STATIC / "live"     # exported networks, served as _static/live/...
+LIVE = DEFAULT_OUT     # book/_static/live: exported networks, served as _static/live/...
 NOTE = ("Live sliders: the models run in your browser once the website is served over http "
         "(`make serve`). The precomputed figure below works without it.")
 
