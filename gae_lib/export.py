@@ -26,9 +26,10 @@ from torch import nn
 
 from . import zoo
 from .inference import frozen_copy
+from .site import STATIC
 
 CLASSIFIER = "book/classifier"
-DEFAULT_OUT = zoo.REPO_ROOT / "book" / "_static" / "live"   # the website serves it
+DEFAULT_OUT = STATIC / "live"   # the website serves it as _static/live/
 OPSET = 18
 
 

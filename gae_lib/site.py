@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import http.server
 import shutil
 import subprocess
@@ -24,7 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parent.parent / "book" / "_static"
+from .data.sources import REPO_ROOT, file_digest
+
+STATIC = REPO_ROOT / "book" / "_static"
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,6 @@ ONNXRUNTIME_WEB = NpmAsset("onnxruntime-web", "1.30.0",
 NPM_ASSETS = (MATHJAX, ONNXRUNTIME_WEB)
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def vendor(asset: NpmAsset) -> Path:
     """Unpack the npm package's files into book/_static/TARGET, once; the tarball's sha256
     must match before anything of it is used."""
@@ -81,7 +77,7 @@ def vendor(asset: NpmAsset) -> Path:
             raise SystemExit(f"could not fetch {spec} with `npm pack` ({err}); the website "
                              f"serves its own copy and needs npm (Node.js) once to get it")
         tarball = Path(tmp) / f"{asset.package}-{asset.version}.tgz"
-        got = file_sha256(tarball)
+        got = file_digest(tarball, "sha256")
         if got != asset.sha256:
             raise SystemExit(f"{tarball.name}: sha256 {got}, expected {asset.sha256}; not used")
         with tarfile.open(tarball) as tar:
@@ -107,7 +103,7 @@ def copy_plotly() -> Path:
 
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     target = STATIC / "plotly" / "plotly.min.js"
-    if not target.exists() or file_sha256(target) != file_sha256(source):
+    if not target.exists() or file_digest(target, "sha256") != file_digest(source, "sha256"):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     return target
