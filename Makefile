@@ -4,21 +4,22 @@
 #   make bench  speed and memory table, JSON under bench/results/
 #   make reproduce  re-run chapters in full mode, compare with book/reference/
 #   make serve  the built website on 127.0.0.1 (the in-browser models need http)
-#   make lab    JupyterLab with the chapters opening as notebooks
+#   make lab    JupyterLab with the chapters' lab editions (numbers shown, solutions closed)
+#   make handout  the chapters for a class, without solutions, and a solutions edition
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench reproduce lab data setup site-assets serve zoo clean
+.PHONY: book test bench reproduce lab handout data setup site-assets serve zoo clean
 
 # The venv is (re)installed only when pyproject.toml changes, so a second run
 # spends its set-up time on checking data checksums only.  --no-compile: Python compiles
 # each module when it is first imported, instead of pip compiling every file it installs.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test,lab]'
 	@touch $@
 
 setup: $(STAMP)
@@ -53,13 +54,17 @@ bench: data site-assets
 reproduce: data
 	$(PY) -m gae_lib.reproduce $(CHAPTERS)
 
-# Markdown chapters open as notebooks (jupytext) when double-clicked.
-lab: $(STAMP)
-	@$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[book,test,lab]'
-	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
-		> $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(VENV)/bin/jupyter lab book/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+# The chapters' lab editions (gae_lib/edition.py) in lab/, opened in JupyterLab: numbers from
+# the book's run, citations as text, solutions in closed dropdowns (jupyterlab-myst).  A
+# notebook you have edited there is kept when the chapter changes (the command says so).
+lab: data
+	$(PY) -m gae_lib.edition lab
+	$(VENV)/bin/jupyter lab lab/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# For a class: _build/handout/student/ (no solutions) and _build/handout/solutions/ (each
+# answer cell filled in).  HANDOUT_ARGS="-p QUICK True" sets a parameter in every chapter.
+handout: $(STAMP)
+	$(PY) -m gae_lib.edition handout $(HANDOUT_ARGS)
 
 # Retrain and ship a document's models (DOC=favuzzi2019; default: every document), in the
 # order their dependencies give (a frozen generator, the classifier), then list the zoo.

@@ -213,7 +213,7 @@ class Claims:
         )
 
 
-# --- The book's chapters (papermill tests, nbval, `make bench`, `make reproduce`) ---
+# --- The book's chapters (papermill tests, lab editions, `make bench`, `make reproduce`) ---
 
 BOOK = REPO_ROOT / "book"
 
@@ -278,6 +278,14 @@ def papermill_command(notebook, executed, workdir, parameters: dict | None = Non
     injected = [a for k, v in (parameters or {}).items() for a in ("-p", k, str(v))]
     return [str(Path(sys.executable).parent / "papermill"), str(notebook), str(executed),
             "--cwd", str(workdir), *injected, *PAPERMILL_OPTIONS]
+
+
+def parameter_names(chapter: str) -> list[str]:
+    """The names a chapter's papermill ``parameters`` cell assigns, in order."""
+    text = (REPO_ROOT / f"{chapter}.md").read_text()
+    cell = text.split(":tags: [parameters]", 1)[1].split("```", 1)[0]
+    return [line.split(" = ", 1)[0] for line in cell.splitlines()
+            if " = " in line and not line.startswith("#")]
 
 
 def quick_parameters(chapter: str) -> dict:

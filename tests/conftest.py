@@ -1,9 +1,11 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from gae_lib import data
+from gae_lib.book import parameter_names as parameters_of  # noqa: F401 (chapter tests)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,14 +37,6 @@ def pytest_terminal_summary(terminalreporter):
     for chapter, parts in CHAPTER_SECONDS.items():
         detail = ", ".join(f"{what} {s:.0f}" for what, s in parts.items())
         terminalreporter.write_line(f"{chapter}: {sum(parts.values()):.0f} s ({detail})")
-
-
-def parameters_of(chapter: str) -> list[str]:
-    """The names a chapter's papermill ``parameters`` cell assigns, in order."""
-    text = (REPO / f"{chapter}.md").read_text()
-    cell = text.split(":tags: [parameters]", 1)[1].split("```", 1)[0]
-    return [line.split(" = ", 1)[0] for line in cell.splitlines()
-            if " = " in line and not line.startswith("#")]
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +137,7 @@ def executed_chapter(request, tmp_path_factory, cache):
 def built_site(tmp_path_factory, executed_chapter) -> Path:
     """The book built once per session, warnings as errors, from an execution cache seeded with
     the papermill QUICK runs of the chapters (so `make test` executes each chapter twice, not
-    three times: papermill here, nbval later).  Full mode is `make book`'s."""
+    three times: papermill here, JupyterLab later in test_lab).  Full mode is `make book`'s."""
     import os
     import subprocess
     import sys
@@ -234,3 +228,37 @@ def failing_cell(notebook: dict | None) -> str:
                     f"    {head}"
                 )
     return "no cell holds an error output"
+
+
+# Headless Chromium for the website's and JupyterLab's tests (test_browser, test_lab).
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true, so the browser tests must run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+    if path is None:
+        unavailable(
+            "Chromium not found (install Debian's `chromium` package to run the browser tests)"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield b
+        b.close()

@@ -5,8 +5,6 @@ Without Chromium or Playwright these tests skip, saying why; in CI (CI=true) tha
 """
 
 import json
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,39 +17,8 @@ from gae_lib.book import is_notebook, toc_pages
 from gae_lib.site import served
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
 # The picture a kernel-free figure draws: a heatmap's, or a go.Image's (snapshots as PNG).
 TRACE_IMAGE = ".heatmaplayer image, .imagelayer image"
-
-
-def unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true, so the browser tests must run: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
-    if path is None:
-        unavailable(
-            "Chromium not found (install Debian's `chromium` package to run the browser tests)"
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
