@@ -1,6 +1,8 @@
 """The chapters as a course lab meets them: each chapter's lab edition (gae_lib.edition) opened
 in a real JupyterLab (with jupyterlab-myst) in headless Chromium, read (no raw MyST markup,
-solutions closed, bookkeeping collapsed), then *Run All* in QUICK mode and saved.
+solutions closed, bookkeeping collapsed), then *Run All* in QUICK mode and saved; then each
+exercise's solution (the solutions edition's answer cell) and its self-check run in the same
+kernel, and the self-check must say "Correct".
 
 This run is the chapters' second execution in `make test` (the papermill QUICK run is the
 first): no cell may end in an error, and the cells marked `# NBVAL_CHECK_OUTPUT`
@@ -35,9 +37,11 @@ PANEL = ("const panel = Array.from(window.jupyterapp.shell.widgets('main'))"
          ".find(w => w.context && w.context.path === path);")
 
 
-def on_panel(body: str, asynchronous: bool = False) -> str:
-    """A JavaScript function of ``path`` that finds the notebook panel, then runs ``body``."""
-    return ("async " if asynchronous else "") + "path => { " + PANEL + " " + body + " }"
+def on_panel(body: str, asynchronous: bool = False, argument: str = "path") -> str:
+    """A JavaScript function of ``path`` (or of ``args`` holding ``args.path``) that finds the
+    notebook panel, then runs ``body``."""
+    find = PANEL if argument == "path" else f"const path = {argument}.path; {PANEL}"
+    return ("async " if asynchronous else "") + f"{argument} => {{ {find} {body} }}"
 
 
 def free_port() -> int:
@@ -61,7 +65,10 @@ def lab_url(tmp_path_factory, cache):
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
          "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
-         "--LabApp.expose_app_in_browser=True", "--allow-root"],
+         "--LabApp.expose_app_in_browser=True", "--allow-root",
+         # a fresh workspace and no personal settings: what a new student sees
+         f"--LabApp.workspaces_dir={root.parent / 'workspaces'}",
+         f"--LabApp.user_settings_dir={root.parent / 'user-settings'}"],
         stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, **ONE_TORCH_THREAD})
     url = f"http://127.0.0.1:{port}"
@@ -159,14 +166,47 @@ def lab_runs(lab_url, browser, executed_chapter):
     for chapter in started:
         path = f"{Path(chapter).name}.ipynb"
         page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
-        runs[chapter] = (seen[chapter], json.loads((root / path).read_text()),
-                         chapter in finished)
+        saved = json.loads((root / path).read_text())
+        checks = solved_checks(page, chapter) if chapter in finished and not any(
+            o["output_type"] == "error" for c in saved["cells"] for o in c.get("outputs", [])
+        ) else None
+        runs[chapter] = (seen[chapter], saved, chapter in finished, checks)
     page.evaluate(on_panel("window.jupyterapp.shell.activateById(panel.id);"),
                   f"{Path(toc_chapters()[-1]).name}.ipynb")
     page.screenshot(path=str(SCREENSHOTS / "lab-after-run-all.png"))
     runs["page errors"] = page.errors
     page.close()
     return runs
+
+
+def solved_checks(page, chapter: str) -> list[str]:
+    """After Run All, each exercise's solution (from the solutions edition) and then its
+    self-check, run in the same kernel: what each self-check printed."""
+    solved = edition.edition(chapter, "solutions")
+    code = [c for c in solved["cells"] if c["cell_type"] == "code"]
+    printed, started = [], time.perf_counter()
+    for i, cell in enumerate(code):
+        if "solution" in cell["metadata"].get("tags", []):
+            run_in_kernel(page, chapter, source(cell))
+            printed.append(run_in_kernel(page, chapter, source(code[i + 1])))
+    record_chapter_seconds(chapter, "solutions", time.perf_counter() - started)
+    return printed
+
+
+def run_in_kernel(page, chapter: str, code: str) -> str:
+    """Run ``code`` in the notebook's kernel; its printed text (and any error's name)."""
+    return page.evaluate(on_panel("""
+        const future = panel.sessionContext.session.kernel.requestExecute(
+            {code: args.code, store_history: false});
+        const out = [];
+        future.onIOPub = msg => {
+          const c = msg.content;
+          if (msg.header.msg_type === 'stream') out.push(c.text);
+          if (msg.header.msg_type === 'error') out.push(`${c.ename}: ${c.evalue}`);
+        };
+        await future.done;
+        return out.join('');""", asynchronous=True, argument="args"),
+        {"path": f"{Path(chapter).name}.ipynb", "code": code})
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())
@@ -187,13 +227,21 @@ def test_lab_edition_reads_like_the_website(chapter, lab_runs):
 
 @pytest.mark.parametrize("chapter", toc_chapters())
 def test_lab_edition_runs_all_cells_without_error(chapter, lab_runs):
-    _, saved, finished = lab_runs[chapter]
+    _, saved, finished, _ = lab_runs[chapter]
     assert finished, f"{chapter}: Run All did not finish in {RUN_ALL_TIMEOUT_S} s"
     code = [c for c in saved["cells"] if c["cell_type"] == "code"]
     errors = [(i, o["ename"], o["evalue"]) for i, c in enumerate(code)
               for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"{chapter}: errors in JupyterLab: {errors}"
     assert all(c["execution_count"] for c in code), f"{chapter}: cells not run"
+
+
+@pytest.mark.parametrize("chapter", [c for c in toc_chapters() if c != "book/intro"])
+def test_each_solution_passes_its_self_check_in_the_lab(chapter, lab_runs):
+    checks = lab_runs[chapter][3]
+    assert checks is not None, f"{chapter}: Run All failed, so the solutions were not run"
+    assert len(checks) >= 3, checks
+    assert all("Correct:" in printed and "Not quite" not in printed for printed in checks), checks
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())
