@@ -159,14 +159,6 @@ def source_notebook(chapter: str) -> dict:
     return json.loads(jupytext.writes(jupytext.read(REPO_ROOT / f"{chapter}.md"), fmt="ipynb"))
 
 
-def title_of(notebook: dict) -> str:
-    for cell in notebook["cells"]:
-        heading = re.search(r"^# (.+)$", "".join(cell["source"]), re.M)
-        if cell["cell_type"] == "markdown" and heading:
-            return heading[1].strip()
-    return "this chapter"
-
-
 def markdown_cell(text: str, **metadata) -> dict:
     return {"cell_type": "markdown", "metadata": metadata, "source": text.strip("\n")}
 
@@ -264,9 +256,11 @@ def edition(chapter: str, kind: str = "lab", parameters: dict | None = None) -> 
             elif kind == "lab":
                 cells.append(markdown_cell(piece, tags=["solution"]))
             elif kind == "solutions":
-                answer = next(c for c in reversed(cells) if c["cell_type"] == "code" and not
-                              (HIDDEN_TAGS | {"injected-parameters"}) & set(c["metadata"].get(
-                                  "tags", [])))
+                answer = next((c for c in reversed(cells) if c["cell_type"] == "code" and not
+                               (HIDDEN_TAGS | {"injected-parameters"}) & set(c["metadata"].get(
+                                   "tags", []))), None)
+                if answer is None:
+                    raise EditionError(f"{chapter}: a solution with no answer cell before it")
                 answer["source"] = solution_code(piece)
                 answer["metadata"].setdefault("tags", []).append("solution")
                 cells.append(markdown_cell(opened(piece), tags=["solution"]))
