@@ -10,7 +10,6 @@ this one only says where it runs.
 from __future__ import annotations
 
 import base64
-import html
 import json
 
 import numpy as np
@@ -23,8 +22,11 @@ from .base import codes_of
 from .latent import principal_directions
 
 LIVE = DEFAULT_OUT     # book/_static/live: exported networks, served as _static/live/...
-NOTE = ("Live sliders: the models run in your browser once the website is served over http "
-        "(`make serve`). The precomputed figure below works without it.")
+# What shows where gae-live.js does not run: in JupyterLab (whose kernel widget above is the
+# live one) and on a page that has not loaded it yet.
+NOTE = ("In-browser sliders: on the website, served over http (<code>make serve</code>), the "
+        "models run here in your browser. In JupyterLab use the live widget above; the "
+        "precomputed figure below works everywhere.")
 
 
 def _floats(x: torch.Tensor) -> str:
@@ -72,7 +74,7 @@ class BrowserSliders:
     def _repr_html_(self) -> str:
         config = json.dumps(self.config).replace("</", "<\\/")
         return (f'<div class="gae-live"><script type="application/json" class="gae-live-config">'
-                f'{config}</script><p class="gae-live-note">{html.escape(NOTE)}</p></div>')
+                f'{config}</script><p class="gae-live-note">{NOTE}</p></div>')
 
 
 def decode_base64(text: str, shape) -> np.ndarray:
