@@ -81,3 +81,60 @@ def test_vae_negative_elbo():
     assert losses.vae_negative_elbo(x, x + 0.3, mean, log_var, 0.3).item() == pytest.approx(2.0)
     kl = losses.gaussian_kl(torch.ones(1, 2), torch.zeros(1, 2))  # 0.5 * sum(mean^2)
     assert kl.item() == pytest.approx(1.0)
+
+
+def test_gaussian_prior_with_a_scale_matches_torch_distributions():
+    prior = make_prior("gaussian", 2, scale=5.0)
+    z = prior.sample(20_000, generator=torch.Generator().manual_seed(0))
+    assert abs(z.std().item() - 5.0) < 0.1
+    reference = torch.distributions.Normal(0.0, 5.0).log_prob(z[:5]).sum(-1)
+    assert torch.allclose(prior.log_density(z[:5]), reference, atol=1e-5)
+    with pytest.raises(ValueError, match="scale > 0"):
+        make_prior("gaussian", 2, scale=0.0)
+
+
+def test_gaussian_mixture_density_matches_torch_and_integrates_to_one():
+    prior = make_prior("gaussian-mixture", 2)
+    angles = torch.arange(10, dtype=torch.float64) * (2 * math.pi / 10)
+    direction = torch.stack([angles.cos(), angles.sin()], -1)
+    normal = torch.stack([-angles.sin(), angles.cos()], -1)
+    covariance = (prior.radial ** 2 * direction[:, :, None] * direction[:, None, :]
+                  + prior.tangential ** 2 * normal[:, :, None] * normal[:, None, :])
+    reference = torch.distributions.MixtureSameFamily(
+        torch.distributions.Categorical(torch.full((10,), 0.1, dtype=torch.float64)),
+        torch.distributions.MultivariateNormal(prior.radius * direction, covariance))
+    z = prior.sample(500, generator=torch.Generator().manual_seed(1)).double()
+    assert torch.allclose(prior.log_density(z), reference.log_prob(z), atol=1e-9)
+    step = 0.05
+    axis = torch.arange(-9, 9, step, dtype=torch.float64)
+    grid = torch.stack(torch.meshgrid(axis, axis, indexing="ij"), -1)
+    assert abs(prior.log_density(grid).exp().sum().item() * step ** 2 - 1) < 1e-3
+
+
+def test_gaussian_mixture_samples_each_component_where_it_sits():
+    prior = make_prior("gaussian-mixture", 2)
+    rng = torch.Generator().manual_seed(2)
+    for k in (0, 3, 7):
+        z = prior.sample_component(k, 4000, generator=rng).double()
+        angle = 2 * math.pi * k / 10
+        radial = torch.tensor([math.cos(angle), math.sin(angle)], dtype=torch.float64)
+        tangent = torch.tensor([-math.sin(angle), math.cos(angle)], dtype=torch.float64)
+        assert torch.allclose(z.mean(0), prior.radius * radial, atol=0.06)
+        assert abs((z @ radial).std().item() - prior.radial) < 0.05
+        assert abs((z @ tangent).std().item() - prior.tangential) < 0.02
+        assert prior.component_log_density(z).argmax(-1).eq(k).float().mean() > 0.99
+    shares = prior.component_log_density(prior.sample(20_000, generator=rng)).argmax(-1)
+    assert shares.bincount(minlength=10).min() > 1800        # each ~2000 of 20,000
+    with pytest.raises(ValueError, match="0..9"):
+        prior.sample_component(10, 3)
+    with pytest.raises(ValueError, match="2-D prior"):
+        make_prior("gaussian-mixture", 3)
+
+
+def test_categorical_prior_gives_uniform_one_hot_codes():
+    prior = make_prior("categorical", 16)
+    z = prior.sample(16_000, generator=torch.Generator().manual_seed(3))
+    assert set(z.unique().tolist()) == {0.0, 1.0} and z.sum(-1).eq(1).all()
+    assert z.sum(0).min() > 850 and z.sum(0).max() < 1150   # each ~1000
+    assert torch.allclose(prior.log_density(z[:4]), torch.full((4,), -math.log(16)))
+    assert prior.log_density(torch.full((1, 16), 1 / 16)).item() == -math.inf
