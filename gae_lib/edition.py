@@ -28,12 +28,11 @@ import re
 import sys
 from pathlib import Path
 
-from .data.sources import REPO_ROOT
+from .data.sources import REPO_ROOT, file_digest
 
 EDITIONS = ("lab", "handout", "solutions")
 LAB_DIR = REPO_ROOT / "lab"
 HANDOUT_DIR = REPO_ROOT / "_build" / "handout"
-REFERENCES = REPO_ROOT / "book" / "reference"
 BIBLIOGRAPHY = REPO_ROOT / "book" / "references.bib"
 STAMP = ".edition.json"   # sha256 of each lab notebook as written: an edited one is kept
 
@@ -58,7 +57,9 @@ class EditionError(ValueError):
 
 def reference_values(chapter: str) -> tuple[dict, dict]:
     """The glued values of the book's full-mode run of ``chapter`` and the record's details."""
-    path = REFERENCES / f"{Path(chapter).name}.json"
+    from .reproduce import reference_path
+
+    path = reference_path(chapter)
     if not path.exists():
         raise EditionError(f"{path} is missing: the lab edition shows "
                            f"its numbers; run `python -m gae_lib.reproduce {chapter} --write`")
@@ -267,9 +268,9 @@ def edition(chapter: str, kind: str = "lab", parameters: dict | None = None) -> 
     if cited:
         cells.append(markdown_cell(reference_list(cited, works)))
     for cell in cells:
-        if cell["cell_type"] == "markdown" and RAW_MARKUP.search(cell["source"]):
-            raise EditionError(f"{chapter}: markup the lab edition cannot render: "
-                               f"{RAW_MARKUP.search(cell['source'])[0]!r}")
+        raw = cell["cell_type"] == "markdown" and RAW_MARKUP.search(cell["source"])
+        if raw:
+            raise EditionError(f"{chapter}: markup the lab edition cannot render: {raw[0]!r}")
     for number, cell in enumerate(cells):
         cell["id"] = f"{kind}-{number}"
     metadata = {k: v for k, v in notebook["metadata"].items() if k != "jupytext"}
@@ -297,14 +298,16 @@ def write_lab(chapters: list[str], out: Path = LAB_DIR, force: bool = False,
         path = out / f"{Path(chapter).name}.ipynb"
         notebook = edition(chapter, "lab", (parameters or {}).get(chapter))
         text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-        edited = path.exists() and digest(path.read_text()) != stamps.get(path.name)
-        if edited and not force:
-            if digest(text) != stamps.get(f"{path.name}:source"):
+        # The stamp is the digest of the edition as written: the file differing from it is a
+        # student's change; the new edition differing from it, a change of the chapter.
+        stamp = stamps.get(path.name)
+        if path.exists() and file_digest(path, "sha256") != stamp and not force:
+            if digest(text) != stamp:
                 print(f"kept your edited {path} (the chapter has changed since: rename or "
                       "delete yours, or run with --force, to get the new edition)")
             continue
         atomic_write(path, text)
-        stamps[path.name] = stamps[f"{path.name}:source"] = digest(text)
+        stamps[path.name] = digest(text)
         written.append(path)
     atomic_write(stamp_path, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
     return written

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from gae_lib import edition
+from gae_lib import edition, reproduce
 from gae_lib.book import toc_chapters
 
 CHAPTERS = toc_chapters()
@@ -112,10 +112,10 @@ def test_parameters_are_set_in_a_cell_after_the_parameters_cell():
 
 
 def test_a_stale_reference_is_an_error_naming_the_fix(tmp_path, monkeypatch):
-    record = json.loads((edition.REFERENCES / "intro.json").read_text())
+    record = json.loads(reproduce.reference_path("book/intro").read_text())
     del record["values"]["n_mnist_train"]
     (tmp_path / "intro.json").write_text(json.dumps(record))
-    monkeypatch.setattr(edition, "REFERENCES", tmp_path)
+    monkeypatch.setattr(reproduce, "REFERENCES", tmp_path)
     with pytest.raises(edition.EditionError, match="n_mnist_train.*reproduce book/intro --write"):
         edition.edition("book/intro")
     (tmp_path / "intro.json").unlink()
