@@ -321,7 +321,8 @@ def default(widths, role_default):
     return role_default if widths is None else widths
 
 
-ROLES = ("generator", "discriminator", "encoder", "latent_discriminator", "classifier")
+ROLES = ("generator", "discriminator", "encoder", "latent_discriminator", "label_discriminator",
+         "classifier")
 
 # Which architectures can fill which role, and the role's default hidden widths.
 ARCHITECTURES = {
@@ -339,6 +340,10 @@ ARCHITECTURES = {
         d, c, default(s.widths, (512,)), s.activation, s.output
     ),
     ("latent_discriminator", "latent-mlp"): lambda s, d, c: LatentDiscriminator(
+        d, default(s.widths, (512, 512)), s.activation
+    ),
+    # A discriminator on categorical codes (one-hot against softmax; makhzani2016, sec. 5).
+    ("label_discriminator", "latent-mlp"): lambda s, d, c: LatentDiscriminator(
         d, default(s.widths, (512, 512)), s.activation
     ),
     ("classifier", "cnn"): lambda s, d, c: Classifier(c),

@@ -194,6 +194,18 @@ def test_clustering_accuracy_is_the_best_matching():
     assert metrics.clustering_accuracy(clusters, labels) == pytest.approx(brute)
 
 
+def test_many_to_one_gives_each_cluster_its_majority_class():
+    labels = torch.tensor([0, 0, 0, 1, 1, 1, 2, 2])
+    # Two clusters share class 0 (fine many-to-one; one-to-one must drop one of them).
+    clusters = torch.tensor([7, 7, 8, 3, 3, 9, 9, 9])
+    assert metrics.majority_accuracy(clusters, labels) == pytest.approx(7 / 8)
+    assert metrics.clustering_accuracy(clusters, labels) < metrics.majority_accuracy(
+        clusters, labels)
+    assert metrics.majority_accuracy(torch.arange(8), labels) == 1.0   # one point per cluster
+    with pytest.raises(ValueError, match="integer"):
+        metrics.majority_accuracy(torch.zeros(8), labels)
+
+
 def test_decision_border_map_labels_what_the_classifier_sees(classifier):
     g = zoo.load("favuzzi2019/dcgan").generator
     origin, u, v = UniformCube(100).sample(3, generator=torch.Generator().manual_seed(2)) * 0.5

@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 from gae_lib import zoo
 from gae_lib.config import Adam
 from gae_lib.documents import config as zoo_config
+from gae_lib.families import family_of
 from gae_lib.train import train
 
 def train_cli(out, *args):
@@ -110,6 +111,9 @@ def test_cli_refuses_unknown_models_and_fields(capsys):
         # its latent discriminator trains (d_loss in the history) but is not shipped
         ("makhzani2016/aae", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
         ("wanare/linear-vae-baseline", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
+        # a decoder fed [categorical code, style] (10 + 10) and one fed [one-hot label, style]
+        ("makhzani2016/cluster-16", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
+        ("makhzani2016/supervised", {"encoder": "MLPEncoder", "generator": "MLPGenerator"}),
     ],
 )
 def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_path, cache,
@@ -125,6 +129,10 @@ def test_new_architectures_train_one_epoch_through_the_cli(name, networks, tmp_p
     with torch.no_grad():
         z = torch.randn(4, model.generator.latent_dim)
         assert model.generator(z).shape == (4, 1, 28, 28)
+        if "encoder" in model:   # E's code is as wide as its family says (and G takes)
+            widths = family_of(model.config).code_widths(model.config)
+            codes = model.encoder.encode(torch.zeros(4, 1, 28, 28))   # a VAE: its mean
+            assert codes.shape[1] == widths.get("encoder", model.config.latent_dim)
     shipped = load_file(str(tmp_path / f"{name}.safetensors"))
     floats = {v.dtype for v in shipped.values() if v.is_floating_point()}
     assert floats == {getattr(torch, model.info["ship_dtype"])}

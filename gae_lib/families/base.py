@@ -31,11 +31,15 @@ class Family:
     # Networks that are not trained but taken from another zoo model (cfg -> {role: name}).
     frozen: Callable[..., dict[str, str]] = lambda cfg: {}
     measured_with_classifier: bool = True  # evaluate loads the book's classifier
+    # Networks whose code width is not latent_dim (cfg -> {role: width}), e.g. a decoder fed
+    # a one-hot label beside the code (makhzani2016's supervised and semi-supervised AAE).
+    code_widths: Callable[..., dict[str, int]] = lambda cfg: {}
 
     def build(self, cfg, load=None) -> dict[str, nn.Module]:
         """Fresh networks of ``cfg``; frozen ones come from ``load(name)`` (the zoo)."""
+        widths = self.code_widths(cfg)
         nets = {
-            role: build_network(role, spec, cfg.latent_dim, cfg.channels)
+            role: build_network(role, spec, widths.get(role, cfg.latent_dim), cfg.channels)
             for role, spec in cfg.networks.items()
         }
         for role, name in self.frozen(cfg).items():

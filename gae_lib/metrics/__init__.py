@@ -19,7 +19,7 @@ from .frechet import (
 )
 from .novelty import nearest_distances
 from .parzen import ParzenResult, parzen_log_likelihood
-from .clustering import clustering_accuracy
+from .clustering import clustering_accuracy, majority_accuracy
 from .convexity import path_leaves_class
 from .surfaces import (
     DecisionMap,
@@ -53,6 +53,7 @@ __all__ = [
     "ParzenResult",
     "parzen_log_likelihood",
     "clustering_accuracy",
+    "majority_accuracy",
     "path_leaves_class",
     "DecisionMap",
     "decision_border_map",

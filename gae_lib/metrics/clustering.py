@@ -1,5 +1,9 @@
-"""Unsupervised clustering accuracy (makhzani2016, AAE sec. on clustering): the best one-to-one
-matching of clusters to classes (Hungarian algorithm), then plain accuracy."""
+"""Unsupervised clustering accuracy (makhzani2016, sec. 6).
+
+With as many clusters as classes: the best one-to-one matching of clusters to classes
+(Hungarian algorithm).  With more clusters than classes (the paper's 16 and 30) one-to-one
+matching leaves clusters without a class; the paper gives each cluster the class of most of
+its members (many-to-one, ``majority_accuracy``)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +11,8 @@ import numpy as np
 from ..checks import check_labels
 
 
-def clustering_accuracy(clusters, labels) -> float:
-    """Share of points whose cluster maps to their class under the best matching; with more
-    clusters than classes, unmatched clusters count as errors."""
+def contingency(clusters, labels) -> np.ndarray:
+    """counts[c, y]: members of cluster c (renumbered 0..) with class y (renumbered 0..)."""
     labels = check_labels(labels, len(labels), "labels").cpu().numpy()
     clusters = check_labels(clusters, len(labels), "clusters").cpu().numpy()
     if len(labels) == 0:
@@ -18,7 +21,20 @@ def clustering_accuracy(clusters, labels) -> float:
     _, y = np.unique(labels, return_inverse=True)
     counts = np.zeros((c.max() + 1, y.max() + 1), dtype=np.int64)
     np.add.at(counts, (c, y), 1)
+    return counts
+
+
+def majority_accuracy(clusters, labels) -> float:
+    """Share of points whose class is the majority class of their cluster (many-to-one)."""
+    counts = contingency(clusters, labels)
+    return float(counts.max(axis=1).sum() / counts.sum())
+
+
+def clustering_accuracy(clusters, labels) -> float:
+    """Share of points whose cluster maps to their class under the best matching; with more
+    clusters than classes, unmatched clusters count as errors."""
+    counts = contingency(clusters, labels)
     from scipy.optimize import linear_sum_assignment   # imported here: 0.4 s at import time
 
     rows, cols = linear_sum_assignment(counts, maximize=True)
-    return float(counts[rows, cols].sum() / len(labels))
+    return float(counts[rows, cols].sum() / counts.sum())
