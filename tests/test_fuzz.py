@@ -129,3 +129,20 @@ def test_linear_separability(x, y):
     result = outcome(metrics.linear_separability, t, y, t, y, max_iter=50)
     if result is not None:
         assert 0 <= result.balanced_accuracy <= 1
+
+
+@FUZZ
+@given(arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 3)), elements=values),
+       arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 3)), elements=values))
+def test_mmd_squared(a, b):
+    result = outcome(metrics.mmd_squared, torch.from_numpy(a), torch.from_numpy(b))
+    if result is not None:
+        assert math.isfinite(result)
+
+
+@FUZZ
+@given(st.lists(st.integers(-2, 5), max_size=12), st.lists(st.integers(-2, 5), max_size=12))
+def test_many_to_one_error(clusters, labels):
+    result = outcome(metrics.many_to_one_error, clusters, labels, clusters, labels)
+    if result is not None:
+        assert 0 <= result <= 1 - outcome(metrics.clustering_accuracy, clusters, labels) + 1e-6

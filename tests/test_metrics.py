@@ -206,6 +206,38 @@ def test_many_to_one_gives_each_cluster_its_majority_class():
         metrics.majority_accuracy(torch.zeros(8), labels)
 
 
+def test_many_to_one_labels_clusters_on_the_fitted_points():
+    fit_clusters, fit_labels = torch.tensor([0, 0, 0, 1, 1, 2]), torch.tensor([3, 3, 5, 4, 4, 4])
+    # cluster 0 -> 3, 1 -> 4, 2 -> 4, cluster 7 was never fitted: wrong whatever its label
+    error = metrics.many_to_one_error(fit_clusters, fit_labels, torch.tensor([0, 1, 2, 7]),
+                                      torch.tensor([3, 4, 5, 7]))
+    assert error == pytest.approx(2 / 4)
+    with pytest.raises(ValueError, match="fit_clusters"):
+        metrics.many_to_one_error(fit_clusters[:3], fit_labels, fit_clusters, fit_labels)
+
+
+def test_mmd_tells_a_shifted_gaussian_from_the_same_one():
+    g = torch.Generator().manual_seed(0)
+    same = [metrics.mmd_squared(torch.randn(400, 2, generator=g), torch.randn(400, 2, generator=g))
+            for _ in range(5)]
+    shifted = metrics.mmd_squared(torch.randn(400, 2, generator=g),
+                                  torch.randn(400, 2, generator=g) + 0.5)
+    assert max(abs(v) for v in same) < 0.02 < 0.1 < shifted   # unbiased: ~0 when equal
+    with pytest.raises(ValueError, match="one dimension"):
+        metrics.mmd_squared(torch.zeros(5, 2), torch.zeros(5, 3))
+
+
+def test_parzen_scores_every_sigma_from_one_set_of_distances():
+    from gae_lib.metrics.parzen import parzen_log_density
+
+    g = torch.Generator().manual_seed(0)
+    centres = torch.rand(40, 6, generator=g).double()
+    points = torch.rand(9, 6, generator=g).double()
+    together = parzen_log_density(points, centres, [0.1, 0.4])
+    assert together.shape == (2, 9)
+    assert torch.allclose(together[1], parzen_log_density(points, centres, 0.4))
+
+
 def test_decision_border_map_labels_what_the_classifier_sees(classifier):
     g = zoo.load("favuzzi2019/dcgan").generator
     origin, u, v = UniformCube(100).sample(3, generator=torch.Generator().manual_seed(2)) * 0.5

@@ -19,7 +19,8 @@ from .frechet import (
 )
 from .novelty import nearest_distances
 from .parzen import ParzenResult, parzen_log_likelihood
-from .clustering import clustering_accuracy, majority_accuracy
+from .clustering import clustering_accuracy, majority_accuracy, many_to_one_error
+from .mmd import mmd_squared
 from .convexity import path_leaves_class
 from .surfaces import (
     DecisionMap,
@@ -54,6 +55,8 @@ __all__ = [
     "parzen_log_likelihood",
     "clustering_accuracy",
     "majority_accuracy",
+    "many_to_one_error",
+    "mmd_squared",
     "path_leaves_class",
     "DecisionMap",
     "decision_border_map",

@@ -7,6 +7,7 @@ its members (many-to-one, ``majority_accuracy``)."""
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from ..checks import check_labels
 
@@ -28,6 +29,23 @@ def majority_accuracy(clusters, labels) -> float:
     """Share of points whose class is the majority class of their cluster (many-to-one)."""
     counts = contingency(clusters, labels)
     return float(counts.max(axis=1).sum() / counts.sum())
+
+
+def many_to_one_error(fit_clusters, fit_labels, clusters, labels) -> float:
+    """Error on (clusters, labels) when each cluster takes the majority class of its members
+    among (fit_clusters, fit_labels), e.g. training images; a cluster no fitted point fell in
+    counts as wrong."""
+    fit_labels = check_labels(fit_labels, len(fit_labels), "fit_labels")
+    fit_clusters = check_labels(fit_clusters, len(fit_labels), "fit_clusters")
+    labels = check_labels(labels, len(labels), "labels")
+    clusters = check_labels(clusters, len(labels), "clusters")
+    if len(fit_labels) == 0 or len(labels) == 0:
+        raise ValueError("expected at least one fitted and one evaluated point")
+    majority = {}
+    for c in fit_clusters.unique().tolist():
+        majority[c] = int(fit_labels[fit_clusters == c].mode().values)
+    predicted = torch.tensor([majority.get(c, -1) for c in clusters.tolist()])
+    return float((predicted != labels.cpu()).float().mean())
 
 
 def clustering_accuracy(clusters, labels) -> float:

@@ -21,17 +21,20 @@ class ParzenResult:
     validation: dict         # sigma -> mean validation log-likelihood
 
 
-def parzen_log_density(points: torch.Tensor, centres: torch.Tensor, sigma: float,
+def parzen_log_density(points: torch.Tensor, centres: torch.Tensor, sigma,
                        batch: int = 256) -> torch.Tensor:
-    """log (1/K) sum_k N(x; c_k, sigma^2 I) for each x, shape (N,)."""
+    """log (1/K) sum_k N(x; c_k, sigma^2 I) for each x: shape (N,) for one sigma, (S, N) for
+    a sequence of S sigmas (the distances are computed once for all of them)."""
+    sigmas = torch.as_tensor(sigma, dtype=points.dtype).reshape(-1, 1, 1)
     d = points.shape[1]
     c_sq = centres.pow(2).sum(1)
     out = []
     for part in points.split(batch):
-        sq = part.pow(2).sum(1, keepdim=True) - 2 * part @ centres.T + c_sq
-        out.append(torch.logsumexp(-sq.clamp_min(0) / (2 * sigma ** 2), dim=1))
-    const = math.log(len(centres)) + 0.5 * d * math.log(2 * math.pi * sigma ** 2)
-    return torch.cat(out) - const
+        sq = (part.pow(2).sum(1, keepdim=True) - 2 * part @ centres.T + c_sq).clamp_min(0)
+        out.append(torch.logsumexp(-sq / (2 * sigmas ** 2), dim=2))
+    const = math.log(len(centres)) + 0.5 * d * torch.log(2 * math.pi * sigmas[:, 0] ** 2)
+    density = torch.cat(out, dim=1) - const
+    return density if np.ndim(sigma) else density[0]
 
 
 def parzen_log_likelihood(samples, validation, test, sigmas=None) -> ParzenResult:
@@ -46,7 +49,8 @@ def parzen_log_likelihood(samples, validation, test, sigmas=None) -> ParzenResul
     sigmas = np.logspace(-1.3, 0, 20) if sigmas is None else np.asarray(sigmas, float)
     if sigmas.ndim != 1 or len(sigmas) == 0 or (sigmas <= 0).any():
         raise ValueError(f"sigmas: expected positive kernel widths, got {sigmas!r}")
-    scores = {float(s): parzen_log_density(val, centres, float(s)).mean().item() for s in sigmas}
+    means = parzen_log_density(val, centres, sigmas.tolist()).mean(1)
+    scores = {float(s): m.item() for s, m in zip(sigmas, means)}
     best = max(scores, key=scores.get)
     ll = parzen_log_density(tst, centres, best)
     se = ll.std().item() / math.sqrt(len(ll)) if len(ll) > 1 else float("nan")
