@@ -152,3 +152,55 @@ def test_codes_given_once_are_used_by_every_latent_widget_and_checked(neural, cl
     assert w.codes("VAE") is codes["VAE"]
     with pytest.raises(ValueError, match=r"codes\['AE'\]: expected the codes of the 40 images"):
         LatentSliders(neural, classifier, digits, codes={"AE": codes["AE"][:5]})
+
+
+@pytest.fixture(scope="module")
+def two_d(cache):
+    return encoders.line_up({"AAE": ("neural", "makhzani2016/aae-gaussian-2d")})
+
+
+def test_code_plane_every_control_and_a_jump_to_a_digit(two_d, classifier, digits, neural):
+    from gae_lib.widgets import CodePlane
+
+    labels = data.tensors("mnist", "test", n=40)[1]
+    w = CodePlane(two_d, classifier, digits, labels, resolution=9)
+    readings = set()
+    for z1, z2 in itertools.product((-3.0, 0.0, 3.0), (-3.0, 3.0)):
+        w.z[0].value, w.z[1].value = z1, z2
+        assert w.plane.value and w.image.value
+        readings.add(w.reading.value)
+    assert len(readings) == 6
+    w.digit.value = 5
+    w.jump.click()
+    code = two_d["AAE"].encode(digits[5:6])[0]
+    assert abs(w.z[0].value - code[0]) < 0.05 and abs(w.z[1].value - code[1]) < 0.05
+    assert f"z = ({w.z[0].value:.2f}, {w.z[1].value:.2f})" in w.reading.value
+    with pytest.raises(ValueError, match="2-D codes"):
+        CodePlane(neural, classifier, digits, labels)
+
+
+def test_code_plane_twin_shows_the_decoded_image_of_each_grid_code(two_d, classifier, digits):
+    import base64
+    import io
+
+    import torch
+    from PIL import Image
+
+    from gae_lib.widgets.code_plane import EXTENT, code_plane_figure
+
+    labels = data.tensors("mnist", "test", n=40)[1]
+    fig, script = code_plane_figure(two_d["AAE"], classifier, digits, labels, "AAE",
+                                    n_jumps=5, resolution=9, image_side=5)
+    assert "plotly_hover" in script and "{plot_id}" in script
+    assert len(fig.layout.sliders[0].steps) == 5
+    meta = fig.layout.meta
+    png = base64.b64decode(meta["sprite"].split(",", 1)[1])
+    sprite = torch.from_numpy(np.array(Image.open(io.BytesIO(png)))).float() / 127.5 - 1
+    assert sprite.shape == (5 * 28, 5 * 28)
+    i, j = 3, 1   # row i = 4th value of z2, column j = 2nd value of z1
+    side = np.linspace(-EXTENT, EXTENT, 5)
+    expected = two_d["AAE"].decode(torch.tensor([[side[j], side[i]]], dtype=torch.float32))[0, 0]
+    tile = sprite[i * 28:(i + 1) * 28, j * 28:(j + 1) * 28]
+    assert (tile - expected).abs().max() <= 1 / 127.5 + 1e-6
+    html = static.PlotlyFigure(fig, script)._repr_mimebundle_()["text/html"]
+    assert "plotly_hover" in html and "{plot_id}" not in html

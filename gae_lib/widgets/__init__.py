@@ -8,6 +8,7 @@ except ImportError as err:
     raise ImportError(f"gae_lib.widgets needs ipywidgets and plotly ({err.name} is missing): "
                       f"pip install -e '.[book]'") from err
 
+from .code_plane import CodePlane
 from .completion import CompletionWidget
 from .latent import LatentSliders, principal_directions
 from .plane import DecisionPlane
@@ -15,6 +16,7 @@ from .progress import TrainingSnapshots
 from . import static
 
 __all__ = [
+    "CodePlane",
     "CompletionWidget",
     "LatentSliders",
     "DecisionPlane",

@@ -239,16 +239,19 @@ def label_maps(
 
 class PlotlyFigure:
     """Displays a plotly figure without any CDN: HTML that uses the plotly.js the website
-    serves, plus plotly's own mimetype for JupyterLab."""
+    serves, plus plotly's own mimetype for JupyterLab.  ``script``: JavaScript run after the
+    figure is drawn on the website ('{plot_id}' names its div), e.g. a hover handler;
+    JupyterLab's plotly renderer shows the figure without it."""
 
-    def __init__(self, fig: go.Figure):
-        self.fig = fig
+    def __init__(self, fig: go.Figure, script: str | None = None):
+        self.fig, self.script = fig, script
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         html = self.fig.to_html(
             include_plotlyjs=False,
             full_html=False,
             config={"displaylogo": False, "responsive": True},
+            post_script=self.script,
         )
         return {
             "application/vnd.plotly.v1+json": json.loads(self.fig.to_json()),
