@@ -85,6 +85,27 @@ def pca_scatter(points: dict, labels) -> plt.Figure:
     return fig
 
 
+def codes_over_prior(panels: dict, labels, prior, extent: float = 4.0) -> plt.Figure:
+    """makhzani2016 Fig. 2: each model's 2-D codes of test digits, coloured by digit, over
+    contours of the prior's density (``prior.log_density``)."""
+    import torch
+
+    fig, axes = _panels(len(panels), 4.0)
+    side = torch.linspace(-extent, extent, 121)
+    z2, z1 = torch.meshgrid(side, side, indexing="ij")
+    density = prior.log_density(torch.stack([z1, z2], -1).reshape(-1, 2)).exp().reshape(121, 121)
+    labels = np.asarray(labels)
+    for ax, (title, codes) in zip(axes, panels.items()):
+        ax.contour(side, side, density.numpy(), levels=6, colors="black", linewidths=0.8,
+                   zorder=3)
+        shown = ax.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", vmin=-0.5,
+                           vmax=9.5, s=2)
+        ax.set_xlim(-extent, extent), ax.set_ylim(-extent, extent), ax.set_aspect("equal")
+        ax.set_title(title, fontsize=10), ax.set_xlabel("$z_1$"), ax.set_ylabel("$z_2$")
+    fig.colorbar(shown, ax=axes[: len(panels)], ticks=range(10), shrink=0.8, label="digit")
+    return fig
+
+
 def label_map(ax, dmap, title: str, anchors: bool = True):
     """favuzzi2019 Figs. 13-14: the classifier's label for G(z) over a latent plane; the anchor
     codes of a plane through three test digits sit at (0,0), (1,0), (0,1)."""

@@ -60,28 +60,27 @@ def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int =
     return fig
 
 
-def shared_generator_diagram() -> plt.Figure:
-    """favuzzi2019, Figure 1: the decoder of an AE and the generator of a GAN are the same kind
-    of map G: Z -> X."""
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    ax.set_xlim(0, 10), ax.set_ylim(0, 4.2), ax.axis("off")
+def diagram_axes(width: float, height: float, xlim: float, ylim: float):
+    """An empty figure for a block diagram, with ``box(x, y, text, colour, w)`` and
+    ``arrow(x0, y0, x1, y1)`` drawing on it in data coordinates."""
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_xlim(0, xlim), ax.set_ylim(0, ylim), ax.axis("off")
 
     def box(x, y, text, colour, w=1.6):
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - w / 2, y - 0.35),
-                w,
-                0.7,
-                boxstyle="round,pad=0.05",
-                fc=colour,
-                ec="black",
-                lw=1,
-            )
-        )
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - 0.35), w, 0.7, boxstyle="round,pad=0.05",
+                                    fc=colour, ec="black", lw=1))
         ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
     def arrow(x0, y0, x1, y1):
         ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14))
+
+    return fig, ax, box, arrow
+
+
+def shared_generator_diagram() -> plt.Figure:
+    """favuzzi2019, Figure 1: the decoder of an AE and the generator of a GAN are the same kind
+    of map G: Z -> X."""
+    fig, ax, box, arrow = diagram_axes(9, 3.6, 10, 4.2)
 
     shared = "#f6c85f"
     # Autoencoder: x -> E -> z -> G -> x_hat, trained on J(x, x_hat).
@@ -118,6 +117,28 @@ def shared_generator_diagram() -> plt.Figure:
         fontsize=9,
         style="italic",
     )
+    fig.tight_layout()
+    return fig
+
+
+def aae_diagram() -> plt.Figure:
+    """makhzani2016, Fig. 1: an autoencoder (top) whose codes a second network, the code
+    discriminator, tells from samples of the prior (bottom)."""
+    fig, ax, box, arrow = diagram_axes(9, 3.8, 10, 4.4)
+    ax.text(0.1, 4.05, "Reconstruction phase: E and G", fontsize=11, weight="bold")
+    box(0.7, 3.3, "$x$", "white", 0.8), box(2.3, 3.3, "encoder $E$", "#9dd9d2")
+    box(4.2, 3.3, "$z = E(x)$", "white", 1.4), box(6.1, 3.3, "decoder $G$", "#f6c85f")
+    box(7.8, 3.3, r"$\hat{x}$", "white", 0.8)
+    for x0, x1 in [(1.1, 1.5), (3.1, 3.5), (4.9, 5.3), (6.9, 7.4)]:
+        arrow(x0, 3.3, x1, 3.3)
+    ax.text(8.3, 3.3, r"MSE$(x, \hat{x})$", va="center", fontsize=10)
+    ax.text(0.1, 1.95, "Regularisation phase: D, then E", fontsize=11, weight="bold")
+    box(2.3, 0.7, r"$z' \sim p(z)$ (prior)", "white", 2.0)
+    box(6.1, 1.2, "code discr. $D$", "#f79d84", 1.8)
+    arrow(4.2, 2.95, 5.3, 1.45), arrow(3.3, 0.8, 5.3, 1.05)
+    ax.text(7.15, 1.2, "prior or code?", va="center", fontsize=10)
+    ax.text(6.1, 0.3, "E learns to make D call its codes prior samples: "
+            "q(z) is pushed to p(z)", ha="center", fontsize=9, style="italic")
     fig.tight_layout()
     return fig
 

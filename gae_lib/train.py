@@ -89,8 +89,10 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     if not (out / STATE).exists():
         raise FileNotFoundError(f"--resume: no checkpoint {out / STATE}; train without --resume")
     meta = json.loads((out / STATE_META).read_text())
-    # Resuming may extend the number of epochs; every other field must match.
-    saved, wanted = dict(meta["config"], epochs=0), dict(cfg.to_dict(), epochs=0)
+    # Resuming may extend the number of epochs and change what is shipped (networks, dtype:
+    # neither changes training); every other field must match.
+    free = dict(epochs=0, shipped=None, ship_dtype=None)
+    saved, wanted = dict(meta["config"], **free), dict(cfg.to_dict(), **free)
     if saved != wanted:
         changed = sorted(k for k in wanted if saved.get(k) != wanted[k])
         raise ValueError(

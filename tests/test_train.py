@@ -75,6 +75,18 @@ def test_resume_refuses_another_configuration(tmp_path, cache):
         train(cfg.with_(epochs=2, optimisers=faster), tmp_path, resume=True, **TINY)
 
 
+def test_resume_may_change_what_is_shipped_but_not_how_it_trains(tmp_path, cache):
+    cfg = zoo_config("makhzani2016/aae").with_(epochs=1, batch_size=50, ship_dtype="float32")
+    train(cfg, tmp_path, **TINY)
+    train(cfg.with_(epochs=2, ship_dtype="float16", shipped=("encoder",)), tmp_path, resume=True,
+          **TINY)
+    shipped = load_file(str(tmp_path / "makhzani2016" / "aae.safetensors"))
+    assert {k.split(".")[0] for k in shipped} == {"encoder"}
+    assert {v.dtype for v in shipped.values()} == {torch.float16}
+    with pytest.raises(ValueError, match="differs in batch_size"):
+        train(cfg.with_(epochs=3, batch_size=25), tmp_path, resume=True, **TINY)
+
+
 def test_cli_trains_and_writes_a_loadable_checkpoint(tmp_path, cache):
     proc = train_cli(tmp_path, "favuzzi2019/dcgan", "--epochs", "1", "--limit", "256",
                      "--device", "cpu")
