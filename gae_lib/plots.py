@@ -48,6 +48,16 @@ def image_rows(rows: dict[str, torch.Tensor], scale: float = 0.55) -> plt.Figure
     return fig
 
 
+def image_square(images: torch.Tensor, nrow: int, title: str | None = None,
+                 size: float = 6.0) -> plt.Figure:
+    """One large grid of images, ``nrow`` to a row (makhzani2016 Fig. 2e: a decoded code grid)."""
+    rows = -(-len(images) // nrow)
+    fig, ax = plt.subplots(figsize=(size, size * rows / nrow + 0.4))
+    show_images(ax, images, title, nrow)
+    fig.tight_layout()
+    return fig
+
+
 def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int = 3) -> plt.Figure:
     """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``, ``cols`` a row."""
     rows = -(-len(samples) // cols)

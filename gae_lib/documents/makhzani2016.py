@@ -2,13 +2,13 @@
 1000 ReLU units and code discriminators of the same size (the sizes of the original paper and
 its common re-implementations; the survey the book follows gives none), Adam, batches of 100.
 
-For the chapter on this document (not written yet).  Shipped: ``aae-gaussian-2d`` (25 epochs,
-~44 min on one core: its 5,000 test codes have mean ~0 and std ~1 per axis, digits in
-sectors, as in Fig. 2a).  Configured, not shipped: ``aae-mixture-2d`` — a first 25-epoch run
-with these settings did not match the mixture (its codes filled the disc between the petals
-and its samples drew no 2 or 4), so it needs other settings before it ships; ``aae`` (8-D,
-the likelihood table) and ``vae-2d`` are not trained yet.  Each AAE ships its encoder and
-decoder in float16; the code discriminators are not shown.
+The models of the "Adversarial autoencoders" chapter.  Each ships the networks the chapter
+uses, in float16 (the chapter's numbers do not change; the code discriminators are not
+shown, so not shipped).  Epochs are what one CPU core allows in the book's budget: 25 for
+the 2-D and 8-D AAEs and the VAE (~1 min an epoch), 5 for the semi-supervised AAEs (~2.3 min
+an epoch: four networks and a supervised phase), 8 for the clustering and supervised AAEs.
+``aae-mixture-2d`` is configured but not shipped: a first 25-epoch run did not match the
+mixture (its codes filled the disc between the petals, its samples drew no 2 or 4).
 """
 from __future__ import annotations
 
@@ -82,12 +82,16 @@ NOTES = {
     "aae-mixture-2d": "Fig. 2b: test codes against the mixture of ten 2-D Gaussians.",
     "vae-2d": ("Fig. 2c: the VAE with the AAE's encoder and decoder sizes, Gaussian prior, "
                "Bernoulli likelihood (pytorch/examples' settings: Adam 1e-3)."),
-    **{f"semi-{n}-draw{d}": (f"Table 2: semi-supervised AAE with {n} labels (label draw {d}); "
-                              "only the encoder, which classifies, is shipped.")
+    **{f"semi-{n}-draw{d}": (f"Table 2: semi-supervised AAE with {n} labels (label draw {d}, "
+                              "one of three for the spread); 5 epochs, the CPU budget of six "
+                              "such models; only the encoder, which classifies, is shipped.")
        for n in LABEL_COUNTS for d in LABEL_DRAWS},
-    "cluster-16": "Fig. 9: unsupervised clustering AAE, 16 clusters.",
-    "cluster-30": "Sec. 6: unsupervised clustering AAE, 30 clusters (the paper's 4.10% error).",
-    "supervised": "Fig. 7: style and content, the label fed to the decoder, 15-D style code.",
+    "cluster-16": ("Fig. 9: unsupervised clustering AAE, 16 clusters (10-D style code); 8 epochs, "
+                   "the CPU budget; encoder and decoder shipped for the cluster heads."),
+    "cluster-30": ("Sec. 6: unsupervised clustering AAE, 30 clusters (the paper's 4.10% error); "
+                   "8 epochs, the CPU budget."),
+    "supervised": ("Fig. 7: style and content, the label fed to the decoder, 15-D style code "
+                   "(the paper's); 8 epochs, the CPU budget."),
     "aae": "Table 1: the AAE of the Parzen-window likelihood, 8-D Gaussian prior.",
 }
 
