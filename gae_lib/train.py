@@ -92,7 +92,9 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     # Resuming may extend the number of epochs and change what is shipped (networks, dtype:
     # neither changes training); every other field must match.
     free = dict(epochs=0, shipped=None, ship_dtype=None)
-    saved, wanted = dict(meta["config"], **free), dict(cfg.to_dict(), **free)
+    # (The saved config is read back first: a setting added since then takes its default.)
+    saved = dict(TrainConfig.from_dict(meta["config"]).to_dict(), **free)
+    wanted = dict(cfg.to_dict(), **free)
     if saved != wanted:
         changed = sorted(k for k in wanted if saved.get(k) != wanted[k])
         raise ValueError(

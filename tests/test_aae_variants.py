@@ -56,6 +56,21 @@ def test_clustering_has_no_supervised_phase_and_decodes_categorical_and_style():
     assert categories(nets["encoder"], x, 16).max() < 16
 
 
+def test_the_balance_term_is_zero_for_even_use_and_log_k_for_one_cluster():
+    import math
+
+    from gae_lib.families.aae_categorical import cluster_balance
+
+    even = torch.eye(4).repeat(3, 1) * 30           # 12 images, each category 3 times, sharp
+    one = torch.zeros(12, 4)
+    one[:, 2] = 30
+    assert cluster_balance(even).item() == pytest.approx(0, abs=1e-6)
+    assert cluster_balance(one).item() == pytest.approx(math.log(4), abs=1e-6)
+    soft = torch.zeros(12, 4, requires_grad=True)   # uniform softmax: balanced, no gradient
+    cluster_balance(soft).backward()
+    assert soft.grad.abs().max() < 1e-6
+
+
 def test_the_supervised_decoder_sees_the_label():
     cfg, fam, nets, opts = tiny("aae-supervised", None, 15)
     x, y = torch.rand(32, 1, 28, 28) * 2 - 1, torch.arange(32) % 10

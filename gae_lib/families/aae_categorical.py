@@ -9,6 +9,7 @@ Without labels the same model clusters (sec. 6): an image's cluster is argmax y.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -29,6 +30,10 @@ class CategoricalAAESettings:
     classes: int = 10      # width of the categorical code (clusters when unsupervised)
     labels: int = 0        # labelled training examples (0: unsupervised clustering)
     label_draw: int = 0    # seed that picks the labelled examples (data.labelled)
+    # Not in the paper: weight of KL(batch mean of y || uniform) in E's regularisation step.
+    # Without labels the softmax can saturate on one cluster, where its gradient vanishes and
+    # the code discriminator can no longer pull it back (what our first clustering run did).
+    balance_weight: float = 0.0
 
     def __post_init__(self):
         if self.classes < 2 or self.labels < 0:
@@ -61,15 +66,23 @@ def step(nets, opts, x, labels, cfg, iteration):
         opts, ["label_discriminator", "latent_discriminator"],
         losses.discriminator_loss(Dy(one_hot), Dy(y.detach()))
         + losses.discriminator_loss(Dz(gaussian), Dz(z.detach())))
-    out["e_adv_loss"] = optimise(
-        opts, ["encoder"],
-        losses.nonsaturating_generator_loss(Dy(y)) + losses.nonsaturating_generator_loss(Dz(z)))
+    fool = losses.nonsaturating_generator_loss(Dy(y)) + losses.nonsaturating_generator_loss(Dz(z))
+    if cfg.objective.balance_weight:
+        fool = fool + cfg.objective.balance_weight * cluster_balance(logits)
+    out["e_adv_loss"] = optimise(opts, ["encoder"], fool)
     if cfg.objective.labels:
         xl, yl = labelled_batch(cfg, len(x))
         logits, _ = split_code(E, xl.to(x.device), k)
         out["xent"] = optimise(opts, ["encoder"],
                                losses.classification_loss(logits, yl.to(x.device)))
     return out
+
+
+def cluster_balance(logits: torch.Tensor) -> torch.Tensor:
+    """KL(batch mean of softmax(logits) || uniform) = log k + sum_c m_c log m_c: 0 when the
+    batch uses every category equally, log k when it uses one."""
+    log_mean = torch.logsumexp(logits.log_softmax(1), 0) - math.log(len(logits))
+    return math.log(logits.shape[1]) + (log_mean.exp() * log_mean).sum()
 
 
 def labelled_batch(cfg, n: int) -> tuple[torch.Tensor, torch.Tensor]:
