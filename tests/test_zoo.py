@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from gae_lib import data, quality, zoo
+from gae_lib import data, metrics, quality, zoo
 from gae_lib import documents
+from gae_lib.families.aae_categorical import categories
+from gae_lib.families.aae_supervised import label_control
 
 SHIPPED = zoo.available()
 
@@ -138,6 +140,15 @@ def cheap_metrics(name: str) -> dict:
         if cfg.family == "classifier":
             x, y = data.tensors("mnist", "test", n=2000)
             return {"test_accuracy": quality.test_accuracy(nets["classifier"], x, y)}
+        if cfg.family == "aae-categorical":   # every 5th test digit: the first 2,000 are
+            x, y = (t[::5] for t in data.tensors("mnist", "test"))   # harder than the rest
+            found = categories(nets["encoder"], x, cfg.objective.classes)
+            if cfg.objective.labels:
+                return {"test_error": float((found != y).float().mean())}
+            return {"test_error_many_to_one": 1 - metrics.majority_accuracy(found, y)}
+        if cfg.family == "aae-supervised":    # the recorded 1,000 label-and-style images
+            return {"label_control": label_control(nets["generator"], classifier,
+                                                   cfg.latent_dim)}
         if "encoder" in nets:
             x, _ = data.tensors(cfg.dataset, "test", n=N_CHEAP)
             out["test_reconstruction_mse"] = quality.reconstruction_mse(
@@ -178,6 +189,11 @@ def test_shipped_model_still_measures_what_its_json_records(name):
             abs(small["test_reconstruction_mse"] / recorded["test_reconstruction_mse"] - 1)
             <= CHEAP_TOLERANCE["test_reconstruction_mse"]
         ), (small, recorded)
+    for key in ("test_error", "test_error_many_to_one"):   # 2,000 of 10,000 test digits
+        if key in small:   # binomial sd at 25% error ~0.01; tolerance ~3x
+            assert abs(small[key] - recorded[key]) <= 0.03, (small, recorded)
+    if "label_control" in small:   # the same 1,000 images: equal up to round-off
+        assert small["label_control"] == pytest.approx(recorded["label_control"], abs=0.005)
     if "modes_covered" in small:  # 5,000 samples: 790-794 modes (26,000: 971-972)
         assert small["modes_covered"] >= 750, small
 
