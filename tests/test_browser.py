@@ -78,7 +78,8 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
 
 
 @pytest.mark.parametrize("chapter,n_figures", [("book/comparison-of-encodings", 3),
-                                               ("book/a-first-gan-and-vae", 2)])
+                                               ("book/a-first-gan-and-vae", 2),
+                                               ("book/adversarial-autoencoders", 1)])
 def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_url):
     page = open_page(browser, f"{site_url}/{chapter}.html")
     plots = page.locator("article .js-plotly-plot")
@@ -86,7 +87,7 @@ def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_u
     for i in range(plots.count()):
         plot = plots.nth(i)
         plot.scroll_into_view_if_needed()
-        image = lambda: plot.locator(TRACE_IMAGE).first.get_attribute("href")
+        image = lambda: [e.get_attribute("href") for e in plot.locator(TRACE_IMAGE).all()]
         before, active = image(), plot.evaluate("gd => gd._fullLayout.sliders[0].active")
         rail = plot.locator(".slider-rail-rect").first.bounding_box()
         grip = plot.locator(".slider-grip-rect").first.bounding_box()
@@ -97,6 +98,32 @@ def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_u
         page.wait_for_timeout(300)
         assert plot.evaluate("gd => gd._fullLayout.sliders[0].active") != active
         assert image() != before, f"figure {i + 1}: the slider moved but the image did not change"
+    page.close()
+
+
+def test_hovering_the_code_plane_shows_the_image_of_that_code(browser, site_url):
+    page = open_page(browser, f"{site_url}/book/adversarial-autoencoders.html")
+    plot = page.locator("article .js-plotly-plot").first
+    plot.scroll_into_view_if_needed()
+    shown = lambda: plot.locator(".imagelayer image").first.get_attribute("href")
+    title = lambda: plot.evaluate("gd => gd.layout.title.text")
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    seen = {(shown(), title())}
+    for fx, fy in ((0.8, 0.3), (0.2, 0.7), (0.5, 0.5)):
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=4)
+        page.wait_for_timeout(300)
+        seen.add((shown(), title()))
+        assert title().startswith("z = ("), title()
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.9)
+    page.wait_for_timeout(300)
+    seen.add((shown(), title()))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    plot.screenshot(path=str(SCREENSHOTS / "adversarial-autoencoders-code-plane.png"))
+    assert len(seen) == 5, "the image did not follow the pointer"
+    # the hover shows a tile of the sprite: the image axis spans one 28-pixel tile
+    span = plot.evaluate("gd => gd.layout.xaxis2.range")
+    assert span[1] - span[0] == pytest.approx(28)
+    assert page.errors == [] and page.blocked == []
     page.close()
 
 
