@@ -15,14 +15,12 @@ from dataclasses import dataclass
 import torch
 
 from .. import data, losses
-from ..config import Adam
 from ..data.labelled import labelled_tensors
 from ..metrics.clustering import majority_accuracy
-from ..nets import NetSpec
 from ..priors import make_prior
+from .aae import FAMILY as AAE
 from .base import Family, optimise
 
-WIDTHS = (1000, 1000)
 
 
 @dataclass(frozen=True)
@@ -111,15 +109,10 @@ def evaluate(cfg, nets, load):
 FAMILY = Family(
     name="aae-categorical",
     config=CategoricalAAESettings,
-    networks={
-        "encoder": NetSpec("mlp", widths=WIDTHS, activation="relu", output="linear"),
-        "generator": NetSpec("mlp", widths=WIDTHS, activation="relu"),
-        "label_discriminator": NetSpec("latent-mlp", widths=WIDTHS, activation="relu"),
-        "latent_discriminator": NetSpec("latent-mlp", widths=WIDTHS, activation="relu"),
-    },
-    trained=("encoder", "generator", "label_discriminator", "latent_discriminator"),
-    optimisers={k: Adam(2e-4, (0.5, 0.999)) for k in (
-        "encoder", "generator", "label_discriminator", "latent_discriminator")},
+    # The plain AAE's networks and Adam, plus a second code discriminator (on y).
+    networks={**AAE.networks, "label_discriminator": AAE.networks["latent_discriminator"]},
+    trained=(*AAE.trained, "label_discriminator"),
+    optimisers={**AAE.optimisers, "label_discriminator": AAE.optimisers["latent_discriminator"]},
     step=step,
     evaluate=evaluate,
     measured_with_classifier=False,

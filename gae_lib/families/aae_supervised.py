@@ -9,13 +9,12 @@ import torch
 from torch.nn import functional as F
 
 from .. import data, losses
-from ..nets import NetSpec
 from ..priors import make_prior
-from .aae import AAE_ADAM, AAESettings
+from .aae import FAMILY as AAE
+from .aae import AAESettings
 from .base import CLASSIFIER, Family, optimise
 
 CLASSES = 10
-WIDTHS = (1000, 1000)
 
 
 def decode(generator, labels: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
@@ -59,13 +58,9 @@ def evaluate(cfg, nets, load):
 FAMILY = Family(
     name="aae-supervised",
     config=AAESettings,
-    networks={
-        "encoder": NetSpec("mlp", widths=WIDTHS, activation="relu", output="linear"),
-        "generator": NetSpec("mlp", widths=WIDTHS, activation="relu"),
-        "latent_discriminator": NetSpec("latent-mlp", widths=WIDTHS, activation="relu"),
-    },
-    trained=("encoder", "generator", "latent_discriminator"),
-    optimisers={k: AAE_ADAM for k in ("encoder", "generator", "latent_discriminator")},
+    networks=AAE.networks,   # the plain AAE's networks; G's input widens by the label
+    trained=AAE.trained,
+    optimisers=AAE.optimisers,
     step=step,
     evaluate=evaluate,
     code_widths=lambda cfg: {"generator": CLASSES + cfg.latent_dim},
