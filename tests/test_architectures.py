@@ -24,7 +24,7 @@ def test_every_architecture_has_the_shapes_of_its_role(role, arch, norm):
             assert out.shape == (4, 3, 28, 28) and out.abs().max() <= 1 and net.latent_dim == 16
         elif role == "encoder":
             assert net.encode(x).shape == (4, 16)
-        elif role == "latent_discriminator":
+        elif role in ("latent_discriminator", "label_discriminator"):   # a code -> a logit
             assert net(torch.randn(4, 16)).shape == (4,)
         elif role == "discriminator":
             assert net(x).shape == (4,)
