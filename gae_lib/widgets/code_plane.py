@@ -160,10 +160,11 @@ def code_plane_figure(model, classifier, test_images: torch.Tensor, test_labels,
     jumps = codes[:n_jumps].clamp(-EXTENT, EXTENT)
     jump_uris = [grey_uri(im) for im in model.decode(jumps)]
     whole = [-0.5, test_images.shape[-1] - 0.5]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.06)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.12)
     fig.add_heatmap(z=dmap.labels.numpy(), x=dmap.a.numpy(), y=dmap.b.numpy(), zmin=-0.5,
                     zmax=9.5, colorscale=categorical_scale(), opacity=0.5,
-                    colorbar=dict(title="digit", tickvals=list(range(10)), x=0.6, len=0.9),
+                    colorbar=dict(title="digit", tickvals=list(range(10)), x=0.6,
+                                  thickness=14, len=0.9),
                     hovertemplate="z = (%{x:.2f}, %{y:.2f}): G(z) read as %{z}<extra></extra>",
                     row=1, col=1)
     xy = codes.double().numpy().round(2)   # 2 decimals: a tenth of the JSON
