@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -35,18 +37,31 @@ def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     return 0.5 * (mean.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)
 
 
+def monte_carlo_kl(z: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor,
+                   prior) -> torch.Tensor:
+    """One-sample estimate of KL(q(z|x) || p(z)) per image, log q(z|x) - log p(z) at the
+    code z drawn from q (kingma2014 eq. 6): the KL of a prior with no closed form, e.g.
+    makhzani2016's mixture of Gaussians (its Fig. 2d)."""
+    log_q = -0.5 * (((z - mean).pow(2) / log_var.exp()) + log_var
+                    + math.log(2 * math.pi)).sum(dim=1)
+    return log_q - prior.log_density(z)
+
+
 def vae_negative_elbo(
     x: torch.Tensor,
     x_hat: torch.Tensor,
     mean: torch.Tensor,
     log_var: torch.Tensor,
     pixel_sigma: float,
+    kl: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """-ELBO per image, averaged over the batch (Kingma & Welling 2014, eq. 3/10):
     Gaussian decoder with fixed pixel standard deviation ``pixel_sigma`` (up to a
-    constant) plus the KL of the posterior to the standard Gaussian prior."""
+    constant) plus the KL of the posterior to the prior (per image; by default the closed
+    form for the standard Gaussian prior)."""
     squared_error = (x - x_hat).pow(2).flatten(1).sum(dim=1)
-    return (squared_error / (2 * pixel_sigma**2) + gaussian_kl(mean, log_var)).mean()
+    kl = gaussian_kl(mean, log_var) if kl is None else kl
+    return (squared_error / (2 * pixel_sigma**2) + kl).mean()
 
 
 def masked_mse_per_image(
@@ -70,14 +85,17 @@ def classification_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Ten
 
 
 def vae_negative_elbo_bernoulli(
-    x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor
+    x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor,
+    kl: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """-ELBO per image with a Bernoulli decoder on pixels mapped to [0, 1] (kingma2014,
-    appendix C.1; the pytorch/examples VAE): binary cross-entropy summed over pixels + KL."""
+    appendix C.1; the pytorch/examples VAE): binary cross-entropy summed over pixels + KL
+    (per image; by default the closed form for the standard Gaussian prior)."""
     p = ((x_hat + 1) / 2).clamp(1e-6, 1 - 1e-6)
     target = (x + 1) / 2
     bce = F.binary_cross_entropy(p, target, reduction="none").flatten(1).sum(dim=1)
-    return (bce + gaussian_kl(mean, log_var)).mean()
+    kl = gaussian_kl(mean, log_var) if kl is None else kl
+    return (bce + kl).mean()
 
 
 def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:

@@ -50,3 +50,23 @@ def test_reproduce_refuses_a_chapter_outside_the_toc():
     # SystemExit(message): Python prints the message to stderr and exits with status 1.
     with pytest.raises(SystemExit, match="book/nope: expected a chapter of _toc.yml"):
         main(["book/nope", "--from-notebook", "x"])
+
+
+def test_the_zoo_check_compares_every_recorded_metric_and_only_those(monkeypatch):
+    # A metric the library added since a model shipped is not a difference; a recorded one
+    # the model no longer gives, or one off by more than its tolerance, is.
+    from types import SimpleNamespace
+
+    from gae_lib import families, zoo
+    from gae_lib.reproduce import zoo_differences
+
+    recorded = {"mean_max_probability": 0.9, "test_reconstruction_mse": 0.1, "modes_covered": 7}
+    model = SimpleNamespace(config=None, info={"metrics": recorded}, items=lambda: [])
+    now = {"mean_max_probability": 0.9, "test_reconstruction_mse": 0.2, "test_codes_mmd2": 0.01}
+    monkeypatch.setattr(zoo, "available", lambda: ["doc/model"])
+    monkeypatch.setattr(zoo, "load", lambda name, *a, **k: model)
+    monkeypatch.setattr(families, "family_of",
+                        lambda cfg: SimpleNamespace(evaluate=lambda *a: now))
+    rows = {key: ok for _, key, _, _, ok in zoo_differences()}
+    assert rows == {"mean_max_probability": True, "test_reconstruction_mse": False,
+                    "modes_covered": False}

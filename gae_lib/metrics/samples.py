@@ -1,5 +1,6 @@
 """Numbers of a model's samples and reconstructions: classifier accuracy and confidence,
-Stacked-MNIST modes, reconstruction MSE (recorded in each checkpoint's JSON)."""
+Stacked-MNIST modes, reconstruction MSE, codes against the prior (recorded in each
+checkpoint's JSON)."""
 from __future__ import annotations
 
 import math
@@ -19,6 +20,15 @@ def reconstruction_mse(encoder, generator, x: torch.Tensor) -> float:
     """favuzzi2019 eq. 1 on held-out images: MSE(x, G(E(x))), codes = posterior means for a VAE."""
     x_hat = batched(lambda b: generator(encoder.encode(b)), x)
     return (x_hat - x).pow(2).mean().item()
+
+
+@torch.no_grad()
+def codes_to_prior_mmd(encoder, prior, x: torch.Tensor, seed: int = 0) -> float:
+    """MMD² (gretton2012) between the codes of images ``x`` (posterior means for a VAE) and
+    as many samples of ``prior``: how well the codes fill the prior (makhzani2016 Fig. 2)."""
+    from .mmd import mmd_squared
+    codes = batched(encoder.encode, x)
+    return mmd_squared(codes, prior.sample(len(x), generator=torch.Generator().manual_seed(seed)))
 
 
 @torch.no_grad()
