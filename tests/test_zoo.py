@@ -13,6 +13,7 @@ from gae_lib import data, metrics, quality, zoo
 from gae_lib import documents
 from gae_lib.families.aae_categorical import categories
 from gae_lib.families.aae_supervised import label_control
+from gae_lib.families.evaluation import code_match
 
 SHIPPED = zoo.available()
 
@@ -149,6 +150,8 @@ def cheap_metrics(name: str) -> dict:
         if cfg.family == "aae-supervised":    # the recorded 1,000 label-and-style images
             return {"label_control": label_control(nets["generator"], classifier,
                                                    cfg.latent_dim)}
+        if "encoder" in nets and "generator" not in nets:   # the recorded 2,000 codes
+            return code_match(cfg, nets)
         if "encoder" in nets:
             x, _ = data.tensors(cfg.dataset, "test", n=N_CHEAP)
             out["test_reconstruction_mse"] = quality.reconstruction_mse(
@@ -192,6 +195,8 @@ def test_shipped_model_still_measures_what_its_json_records(name):
     for key in ("test_error", "test_error_many_to_one"):   # 2,000 of 10,000 test digits
         if key in small:   # binomial sd at 25% error ~0.01; tolerance ~3x
             assert abs(small[key] - recorded[key]) <= 0.03, (small, recorded)
+    if "test_codes_mmd2" in small:   # the same 2,000 codes and prior samples: round-off
+        assert small["test_codes_mmd2"] == pytest.approx(recorded["test_codes_mmd2"], abs=1e-3)
     if "label_control" in small:   # the same 1,000 images: equal up to round-off
         assert small["label_control"] == pytest.approx(recorded["label_control"], abs=0.005)
     if "modes_covered" in small:  # 5,000 samples: 790-794 modes (26,000: 971-972)
