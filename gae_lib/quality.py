@@ -26,7 +26,10 @@ def prior_samples(generator, prior_kind: str, n: int, seed: int = 0) -> torch.Te
 # with memory layout and thread count; counts may flip a few.  Relative for the MSE.
 METRIC_TOLERANCE = {"test_accuracy": 5e-4, "mean_max_probability": 1e-3, "class_shares": 2e-3,
                     "test_reconstruction_mse": 1e-3, "modes_covered": 5, "kl_to_uniform": 0.02,
-                    "samples": 0, "test_codes_mmd2": 1e-3}
+                    "samples": 0, "test_codes_mmd2": 1e-3,
+                    # makhzani2016's: the same digits and images, so only round-off flips
+                    "test_error": 5e-4, "test_error_many_to_one": 1e-3, "clusters_used": 0,
+                    "label_control": 5e-3}
 
 
 def metric_close(recorded, recomputed, key: str) -> bool:

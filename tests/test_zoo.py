@@ -59,6 +59,12 @@ def test_shipped_files_fit_the_size_budget():
     assert total <= 150 * 2**20, f"{total / 2**20:.1f} MB shipped; the budget is 150 MB"
 
 
+def test_every_recorded_metric_has_a_tolerance_for_make_reproduce():
+    # `make reproduce --zoo` recomputes each recorded metric and compares within its tolerance.
+    recorded = {key for name in SHIPPED for key in zoo.load(name).info["metrics"]}
+    assert recorded <= set(quality.METRIC_TOLERANCE), recorded - set(quality.METRIC_TOLERANCE)
+
+
 def test_no_pickle_is_read_anywhere():
     library = Path(zoo.__file__).parent
     for path in library.rglob("*.py"):
