@@ -24,7 +24,7 @@ from .. import losses
 from ..config import Adam
 from ..nets import NetSpec
 from ..priors import make_prior
-from .base import Family
+from .base import Family, optimise
 from .evaluation import reconstruction_and_samples
 
 
@@ -50,18 +50,6 @@ def scored(logits: torch.Tensor, target: float) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
 
 
-def step_networks(opts: dict, nets: dict, names, loss: torch.Tensor, clip: float) -> float:
-    """One gradient step of ``names`` on ``loss``, each network's gradient norm clipped."""
-    for name in names:
-        opts[name].zero_grad(set_to_none=True)
-    loss.backward()
-    for name in names:
-        if clip:
-            torch.nn.utils.clip_grad_norm_(nets[name].parameters(), clip)
-        opts[name].step()
-    return loss.item()
-
-
 def step(nets, opts, x, y, cfg, iteration):
     s = cfg.objective
     G, E = nets["generator"], nets.get("encoder")
@@ -75,26 +63,27 @@ def step(nets, opts, x, y, cfg, iteration):
     image_fakes = [f for f in (x_hat, x_tilde) if f is not None] if D_x is not None else []
     code_fakes = [f for f in (z_hat, z_tilde) if f is not None] if D_z is not None else []
     out = {}
-    for name, D, real, fakes in (("d_x_loss", D_x, x, image_fakes),
-                                 ("d_z_loss", D_z, z, code_fakes)):
-        if D is not None:
-            loss = sum(scored(D(real), s.real_target) + scored(D(f.detach()), s.fake_target)
-                       for f in fakes)
-            role = "discriminator" if D is D_x else "latent_discriminator"
-            out[name] = step_networks(opts, nets, [role], loss, s.gradient_clip)
+    for name, role, D, real, fakes in (("d_x_loss", "discriminator", D_x, x, image_fakes),
+                                       ("d_z_loss", "latent_discriminator", D_z, z, code_fakes)):
+        if D is not None:   # eqs. 2-5 from D's side: each fake against the same real batch
+            loss = len(fakes) * scored(D(real), s.real_target) + sum(
+                scored(D(f.detach()), s.fake_target) for f in fakes)
+            out[name] = optimise(opts, [role], loss, s.gradient_clip)
     # G and E minimise eq. 7: fool both discriminators (non-saturating) and reconstruct.
     fool = sum(losses.nonsaturating_generator_loss(D_x(f)) for f in image_fakes) + sum(
         losses.nonsaturating_generator_loss(D_z(f)) for f in code_fakes)
     out["adv_loss"] = fool.item()
     total = fool
     if x_tilde is not None:
-        out["l1_x"] = losses.reconstruction_l1(x, x_tilde).item()
-        total = total + s.image_reconstruction_weight * losses.reconstruction_l1(x, x_tilde)
+        l1_x = losses.reconstruction_l1(x, x_tilde)
+        out["l1_x"] = l1_x.item()
+        total = total + s.image_reconstruction_weight * l1_x
     if z_tilde is not None:
-        out["mse_z"] = F.mse_loss(z_tilde, z).item()
-        total = total + s.latent_reconstruction_weight * F.mse_loss(z_tilde, z)
+        mse_z = F.mse_loss(z_tilde, z)
+        out["mse_z"] = mse_z.item()
+        total = total + s.latent_reconstruction_weight * mse_z
     trained = ["generator"] + (["encoder"] if E is not None else [])
-    step_networks(opts, nets, trained, total, s.gradient_clip)
+    optimise(opts, trained, total, s.gradient_clip)
     return out
 
 

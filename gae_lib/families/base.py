@@ -63,11 +63,15 @@ class Family:
         }
 
 
-def optimise(opts: dict, names, loss: torch.Tensor) -> float:
-    """One gradient step of the networks ``names`` on ``loss``; returns the loss."""
+def optimise(opts: dict, names, loss: torch.Tensor, clip: float = 0.0) -> float:
+    """One gradient step of the networks ``names`` on ``loss``, each network's gradient norm
+    clipped at ``clip`` first when it is > 0 (Keras' clipnorm); returns the loss."""
     for name in names:
         opts[name].zero_grad(set_to_none=True)
     loss.backward()
     for name in names:
+        if clip > 0:
+            params = [p for group in opts[name].param_groups for p in group["params"]]
+            torch.nn.utils.clip_grad_norm_(params, clip)
         opts[name].step()
     return loss.item()
