@@ -43,10 +43,12 @@ class TrainConfig:
     optimisers: dict[str, Adam] = field(default_factory=dict)    # trained network -> Adam
     objective: Any = None          # the family's settings (its own frozen dataclass)
     # What the zoo keeps: these trained networks (empty: all), stored in this dtype, and a
-    # snapshot of training every this many epochs (0: none; gae_lib.snapshots).
+    # snapshot of training every this many epochs (0: none; gae_lib.snapshots), and samples
+    # measured every this many steps (0: never; gae_lib.tracking).
     shipped: tuple[str, ...] = ()
     ship_dtype: str = "float32"
     snapshot_every: int = 0
+    track_every: int = 0
 
     def __post_init__(self):
         from .families import family_of   # families import this module
@@ -67,6 +69,8 @@ class TrainConfig:
         if set(self.shipped) - set(family.trained):
             raise ValueError(f"{self.name}: shipped {list(self.shipped)} must be among the "
                              f"trained networks {list(family.trained)}")
+        if self.snapshot_every < 0 or self.track_every < 0:
+            raise ValueError(f"{self.name}: snapshot_every and track_every must be >= 0")
         if self.ship_dtype not in ("float32", "float16"):
             raise ValueError(f"{self.name}: ship_dtype must be float32 or float16")
         object.__setattr__(self, "networks", {**family.networks, **self.networks})

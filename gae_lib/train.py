@@ -17,10 +17,11 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from . import __version__, data, documents, snapshots, zoo
+from . import __version__, data, documents, snapshots, tracking, zoo
 from .config import TrainConfig
 from .data.sources import REPO_ROOT
 from .families import family_of
+from .families.base import CLASSIFIER
 
 STATE = "state.safetensors"
 STATE_META = "state.json"
@@ -141,6 +142,9 @@ def train(
     family, nets, opts = build(cfg, dev)
     start, history = load_state(out, nets, opts, cfg) if resume else (0, [])
     train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
+    steps_per_epoch = -(-len(train_set) // cfg.batch_size)
+    tracker = (tracking.Tracker(cfg, zoo.load(CLASSIFIER)["classifier"], out, dev)
+               if cfg.track_every else None)
     for epoch in range(start, cfg.epochs):
         for k, net in nets.items():
             net.train(k in family.trained)
@@ -149,6 +153,7 @@ def train(
         )
         sums: dict[str, float] = {}
         counts: dict[str, int] = {}
+        track: list[dict] = []
         t0 = time.time()
         bar = tqdm(
             order.split(cfg.batch_size),
@@ -165,11 +170,16 @@ def train(
                 counts[key] = counts.get(key, 0) + 1
             if iteration % 20 == 0:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in step_losses.items()})
+            step = epoch * steps_per_epoch + iteration + 1
+            if tracker is not None and tracker.due(step):
+                track.append(tracker.measure(nets["generator"], step))
         history.append(
             {
                 "epoch": epoch + 1,
-                "seconds": round(time.time() - t0, 1),
+                # training alone: the tracked measurements' time is left out
+                "seconds": round(time.time() - t0 - sum(t["seconds"] for t in track), 1),
                 **{k: sums[k] / counts[k] for k in sums},
+                **({"track": track} if track else {}),
             }
         )
         save_state(out, nets, opts, epoch + 1, history, cfg)
@@ -194,6 +204,7 @@ def train(
         "networks": list(shipped),
         "ship_dtype": cfg.ship_dtype,
         "snapshots": taken,
+        "track": [t for h in history for t in h.get("track", [])],
         "epochs": len(history),
         "images_per_epoch": len(train_set),
         "device": str(dev),

@@ -27,6 +27,7 @@ from .data.sources import REPO_ROOT, file_digest
 from .families import family_of
 from .snapshots import file_name as snapshot_file
 from .snapshots import read_png
+from .tracking import file_name as track_file
 
 CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
 MANIFEST = "manifest.json"
@@ -91,13 +92,15 @@ def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
     with manifest_lock(root):   # two training runs may ship at the same moment
         manifest = read_manifest(root)
         manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
-        for epoch in info.get("snapshots", []):
-            source = Path(snapshot_dir) / snapshot_file(epoch)
-            target = root / f"{name}.snapshots" / snapshot_file(epoch)
+        pngs = [snapshot_file(e) for e in info.get("snapshots", [])] + [
+            track_file(t["step"]) for t in info.get("track", [])]
+        for png in pngs:
+            source = Path(snapshot_dir) / png
+            target = root / f"{name}.snapshots" / png
             if source.resolve() != target.resolve():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(source.read_bytes())
-            manifest[f"{name}.snapshots/{snapshot_file(epoch)}"] = sha256(target)
+            manifest[f"{name}.snapshots/{png}"] = sha256(target)
         (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return [weights, meta]
 

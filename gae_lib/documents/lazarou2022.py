@@ -1,0 +1,52 @@
+"""lazarou2022, "Autoencoding Generative Adversarial Networks" (seed 001): the AEGAN and the
+paper's two baselines -- a GAN and an AAE -- on the same networks, settings and step
+(``gae_lib.families.aegan``: the author's Keras values, LayerNorm, a 16-D Gaussian code,
+batches of 32).
+
+The claim is about how often training collapses, so the GAN and the AEGAN are trained from
+three seeds each with equal step counts; one AAE suffices.  The AEGAN costs ~1.0 s a step on
+one core of the 2-core build machine (~33 min an MNIST epoch of 1,875 steps), the GAN 0.4 s
+and the AAE 0.35 s, so one epoch each is what the book's CPU budget allows (the paper trains
+300,000 steps, 160 times longer).  Every 125 steps the loop measures 2,000 samples of fixed
+codes (Frechet distance, class shares; ``gae_lib.tracking``): the chapter's view of collapse
+during training.  Shipped in float16: generators, and the encoders the chapter uses (the AAE's
+and seed 0's AEGAN's); discriminators are not shown, so not shipped.
+"""
+from __future__ import annotations
+
+from ..config import TrainConfig
+
+SEEDS = (0, 1, 2)
+EPOCHS = 1
+TRACK_EVERY = 125   # 15 measurements in an epoch of 1,875 steps
+
+
+def model(name: str, family: str, seed: int, shipped: tuple[str, ...]) -> TrainConfig:
+    return TrainConfig(
+        f"lazarou2022/{name}", family, prior="standard-gaussian", latent_dim=16,
+        batch_size=32, epochs=EPOCHS, seed=seed, shipped=shipped, ship_dtype="float16",
+        snapshot_every=1, track_every=TRACK_EVERY)
+
+
+def encoders_of(seed: int) -> tuple[str, ...]:
+    return ("generator", "encoder") if seed == 0 else ("generator",)
+
+
+CONFIGS = [
+    *[model(f"aegan-seed{s}", "aegan", s, encoders_of(s)) for s in SEEDS],
+    *[model(f"gan-seed{s}", "aegan-gan", s, ("generator",)) for s in SEEDS],
+    model("aae", "aegan-aae", 0, ("generator", "encoder")),
+]
+
+_SAME = ("the AEGAN's networks, settings and step (LayerNorm, batch 32, 16-D Gaussian code), "
+         "one epoch (1,875 steps) as every model of this document")
+NOTES = {
+    **{f"aegan-seed{s}": (f"Fig. 3 / sec. 4.1: the AEGAN (eqs. 2-7), training seed {s} of three; "
+                          f"{_SAME}." + (" Encoder shipped: reconstructions, interpolation, "
+                                         "the widget." if s == 0 else ""))
+       for s in SEEDS},
+    **{f"gan-seed{s}": (f"Fig. 3 / sec. 4.1: the GAN baseline (G and D_x, eq. 2 alone), "
+                        f"training seed {s} of three; {_SAME}.") for s in SEEDS},
+    "aae": (f"Fig. 4: the AAE baseline (G, E, D_z: eq. 4 and the L1 image reconstruction of "
+            f"eq. 6); {_SAME}."),
+}
