@@ -170,14 +170,19 @@ def by_learning_rate(rates, panels: dict, floor: float | None = None) -> plt.Fig
     return fig
 
 
-def per_epoch(series: dict, ylabel: str, reference: dict | None = None) -> plt.Figure:
-    """``series``: label -> {epoch: value}, one line each; ``reference``: label -> a value
-    drawn as a dashed horizontal line (e.g. the same measurement on real digits)."""
+def per_epoch(series: dict, ylabel: str, reference: dict | None = None, xlabel: str = "epoch",
+              styles: dict | None = None, logy: bool = False) -> plt.Figure:
+    """``series``: label -> {epoch (or step): value}, one line each; ``reference``: label ->
+    a value drawn as a dashed horizontal line (e.g. the same measurement on real digits);
+    ``styles``: label -> matplotlib keyword arguments of its line (colour, line style)."""
     fig, ax = plt.subplots(figsize=(6.5, 3.0))
     for label, values in series.items():
-        ax.plot(list(values), list(values.values()), "o-", ms=3, lw=1.4, label=label)
+        style = dict(marker="o", ms=3, lw=1.4) | (styles or {}).get(label, {})
+        ax.plot(list(values), list(values.values()), label=label, **style)
+    if logy:
+        ax.set_yscale("log")
     for label, value in (reference or {}).items():
         ax.axhline(value, color="black", ls="--", lw=1, label=label)
-    ax.set_xlabel("epoch"), ax.set_ylabel(ylabel), ax.legend(fontsize=8), ax.grid(alpha=0.3)
+    ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.legend(fontsize=8), ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

@@ -153,6 +153,50 @@ def aae_diagram() -> plt.Figure:
     return fig
 
 
+def aegan_diagram() -> plt.Figure:
+    """lazarou2022, Fig. 2: the AEGAN's four networks.  Top: a prior code through G and back
+    through E; bottom: a real image through E and back through G; right: the two
+    discriminators, each shown two kinds of fakes (eqs. 2-5); the two reconstruction losses
+    (eq. 6) between the rows."""
+    fig, ax, box, arrow = diagram_axes(10, 4.6, 11.2, 5.2)
+    gen, enc, disc, adv, rec = "#f6c85f", "#9dd9d2", "#f79d84", "#b03a2e", "#1f618d"
+    top, bottom = 3.7, 1.3
+    box(0.9, top, r"$z \sim p(z)$", "white", 1.3), box(2.7, top, "$G$", gen, 0.9)
+    box(4.2, top, r"$\hat{x} = G(z)$", "white", 1.5), box(5.9, top, "$E$", enc, 0.9)
+    box(7.5, top, r"$\tilde{z} = E(\hat{x})$", "white", 1.6)
+    box(0.9, bottom, r"$x \sim p_{data}$", "white", 1.3), box(2.7, bottom, "$E$", enc, 0.9)
+    box(4.2, bottom, r"$\hat{z} = E(x)$", "white", 1.5), box(5.9, bottom, "$G$", gen, 0.9)
+    box(7.5, bottom, r"$\tilde{x} = G(\hat{z})$", "white", 1.6)
+    for y in (top, bottom):
+        for x0, x1 in [(1.55, 2.25), (3.15, 3.45), (4.95, 5.45), (6.35, 6.7)]:
+            arrow(x0, y, x1, y)
+    box(10.2, top, "$D_x$", disc, 1.0), box(10.2, bottom, "$D_z$", disc, 1.0)
+
+    def arc(x0, y0, x1, y1, rad):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
+                                     connectionstyle=f"arc3,rad={rad}", color=adv))
+
+    arc(4.2, top + 0.4, 10.2, top + 0.4, -0.25)      # x_hat -> D_x (eq. 2)
+    arc(4.2, bottom - 0.4, 10.2, bottom - 0.4, 0.25)  # z_hat -> D_z (eq. 4)
+    arc(8.35, bottom + 0.2, 9.65, top - 0.2, 0.0)    # x_tilde -> D_x (eq. 3)
+    arc(8.35, top - 0.2, 9.65, bottom + 0.2, 0.0)    # z_tilde -> D_z (eq. 5)
+    ax.text(7.2, 5.0, r"eq. 2: $D_x$ tells real $x$ from $\hat{x}$", ha="center", fontsize=9,
+            color=adv)
+    ax.text(7.2, 0.02, r"eq. 4: $D_z$ tells prior $z$ from $\hat{z}$", ha="center",
+            fontsize=9, color=adv)
+    ax.text(9.15, 2.95, "eq. 3", fontsize=9, color=adv)
+    ax.text(9.15, 2.0, "eq. 5", fontsize=9, color=adv)
+    ax.text(7.5, top - 0.75, r"eq. 6: $\lambda_z \|z - \tilde{z}\|^2$", ha="center",
+            fontsize=9, color=rec)
+    ax.text(7.5, bottom + 0.55, r"eq. 6: $\lambda_x |x - \tilde{x}|_1$", ha="center",
+            fontsize=9, color=rec)
+    ax.text(0.1, 2.45, "GAN: $G$, $D_x$, eq. 2.   AAE: $G$, $E$, $D_z$, eq. 4 and the\n"
+            "$L_1$ term of eq. 6.   AEGAN: all four networks, eqs. 2-7.", fontsize=9,
+            style="italic", va="center")
+    fig.tight_layout()
+    return fig
+
+
 def save_samples(model, path, n: int = 64, seed: int = 0):
     """PNG grid of ``n`` prior samples of a zoo model's generator (what it makes of P_Z)."""
     from pathlib import Path

@@ -120,6 +120,15 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     return meta["epoch"], meta["history"]
 
 
+def make_tracker(cfg: TrainConfig, out: Path, dev: torch.device) -> tracking.Tracker:
+    # Loading the classifier builds a network, which draws its initial weights from the
+    # global RNG: forked, so that a tracked run trains exactly as an untracked one.  (The
+    # lazarou2022 models were trained at commit 5f14430, before this fork: their prior
+    # samples come from a stream shifted by that draw.)
+    with torch.random.fork_rng(devices=[]):
+        return tracking.Tracker(cfg, zoo.load(CLASSIFIER)["classifier"], out, dev)
+
+
 def train(
     cfg: TrainConfig,
     out: str | Path,
@@ -143,8 +152,7 @@ def train(
     start, history = load_state(out, nets, opts, cfg) if resume else (0, [])
     train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
     steps_per_epoch = -(-len(train_set) // cfg.batch_size)
-    tracker = (tracking.Tracker(cfg, zoo.load(CLASSIFIER)["classifier"], out, dev)
-               if cfg.track_every else None)
+    tracker = make_tracker(cfg, out, dev) if cfg.track_every and start < cfg.epochs else None
     for epoch in range(start, cfg.epochs):
         for k, net in nets.items():
             net.train(k in family.trained)

@@ -159,6 +159,16 @@ def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.M
     return model
 
 
+def track_snapshots(name: str, root: str | Path | None = None) -> dict[int, torch.Tensor]:
+    """The snapshots taken every few steps (``gae_lib.tracking``; hash-verified): step ->
+    grid of 64 samples of fixed codes (C x H x W in [0, 1])."""
+    root = Path(root) if root else CHECKPOINTS
+    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
+    return {t["step"]: read_png(verified_file(root, f"{name}.snapshots/{track_file(t['step'])}",
+                                              name))
+            for t in info.get("track", [])}
+
+
 def snapshots(name: str, root: str | Path | None = None) -> dict[int, torch.Tensor]:
     """The training snapshots shipped with ``name`` (hash-verified): epoch -> image grid
     (C x H x W in [0, 1]; gae_lib.snapshots)."""

@@ -13,6 +13,7 @@ from .completion import CompletionWidget
 from .latent import LatentSliders, principal_directions
 from .plane import DecisionPlane
 from .progress import TrainingSnapshots
+from .same_code import SameCodeSliders
 from . import static
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "LatentSliders",
     "DecisionPlane",
     "TrainingSnapshots",
+    "SameCodeSliders",
     "principal_directions",
     "static",
 ]

@@ -25,14 +25,18 @@ class TrainingSnapshots:
     the classifier's confidence on the snapshot's images)."""
 
     def __init__(self, snapshots: dict[str, dict[int, torch.Tensor]],
-                 per_epoch: dict[str, dict[int, str]] | None = None, scale: int = 2):
+                 per_epoch: dict[str, dict[int, str]] | None = None, scale: int = 2,
+                 unit: str = "epoch"):
+        """``unit``: what the keys count, "epoch" (``zoo.snapshots``) or "step"
+        (``zoo.track_snapshots``)."""
         if not snapshots or not all(snapshots.values()):
             raise ValueError("snapshots: expected {model: {epoch: grid}} with at least one "
                              "snapshot per model (zoo.snapshots)")
         self.snapshots, self.per_epoch, self.scale = snapshots, per_epoch or {}, scale
+        self.unit = unit
         self.model = W.Dropdown(options=list(snapshots), description="model")
         self.epoch = W.SelectionSlider(options=list(snapshots[self.model.value]),
-                                       description="epoch", continuous_update=True)
+                                       description=unit, continuous_update=True)
         self.image = W.Image(format="png")
         self.caption = W.HTML()
         self.model.observe(lambda _: self.change_model(), names="value")
@@ -50,7 +54,7 @@ class TrainingSnapshots:
         self.image.value = snapshot_png(self.snapshots[label][epoch], self.scale)
         extra = self.per_epoch.get(label, {}).get(epoch, "")
         suffix = f": {extra}" if extra else ""
-        self.caption.value = f"<b>{label}</b>, after epoch {epoch}{suffix}"
+        self.caption.value = f"<b>{label}</b>, after {self.unit} {epoch}{suffix}"
 
     def widget(self) -> W.Widget:
         return W.VBox([W.HBox([self.model, self.epoch]), self.caption, self.image])

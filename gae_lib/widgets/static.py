@@ -19,6 +19,7 @@ from .base import codes_of
 from .latent import principal_directions, walk
 from .plane import plane_for
 from .progress import snapshot_png
+from .same_code import same_code_frames
 
 GREY = [[0, "black"], [1, "white"]]
 TAB10 = [
@@ -153,16 +154,30 @@ def image_slider_figure(pngs: list[bytes], step_labels: list[str], slider_title:
     return fig
 
 
+def same_code(models: dict, classifier, test_images: torch.Tensor, digits,
+              coordinate: int = 0) -> go.Figure:
+    """Twin of ``SameCodeSliders``: a slider over start codes (prior samples, then each
+    test digit's code by each model); each step shows every model's decoding of that code,
+    moved along one coordinate (``same_code.same_code_frames``)."""
+    offsets = np.linspace(-2, 2, 5)
+    pngs, labels, titles = same_code_frames(models, classifier, test_images, digits,
+                                            coordinate=coordinate, offsets=offsets)
+    return image_slider_figure(
+        pngs, labels, "start", titles[0], step_titles=titles,
+        height=130 + 95 * len(models))
+
+
 def training_snapshots(snapshots: dict[int, torch.Tensor], title: str,
-                       per_epoch: dict[int, str] | None = None) -> go.Figure:
+                       per_epoch: dict[int, str] | None = None, unit: str = "epoch"
+                       ) -> go.Figure:
     """A slider over a checkpoint's training snapshots (epoch -> grid in [0, 1], as
     ``zoo.snapshots`` gives them); a step's label names the epoch and, if given, a number
     of that epoch."""
     epochs = list(snapshots)
-    titles = [f"{title}: epoch {e}" + (f", {per_epoch[e]}" if per_epoch and e in per_epoch else "")
-              for e in epochs]
+    titles = [f"{title}: {unit} {e}" + (f", {per_epoch[e]}" if per_epoch and e in per_epoch
+                                        else "") for e in epochs]
     return image_slider_figure([snapshot_png(snapshots[e]) for e in epochs],
-                               [str(e) for e in epochs], "epoch", title, step_titles=titles)
+                               [str(e) for e in epochs], unit, title, step_titles=titles)
 
 @torch.no_grad()
 def completion_masks(
