@@ -9,6 +9,7 @@ import torch
 
 from .batching import batched
 from .checks import check_images, check_positive_int
+from .metrics.frechet import classifier_features, frechet_distance
 
 CLASSES = 10
 
@@ -19,6 +20,18 @@ def class_shares(images: torch.Tensor, classifier) -> torch.Tensor:
     with torch.no_grad():
         labels = batched(lambda b: classifier(b).argmax(1), images)
     return torch.bincount(labels, minlength=CLASSES).double() / len(labels)
+
+
+@torch.no_grad()
+def judged(images: torch.Tensor, classifier, reference) -> tuple[torch.Tensor, float]:
+    """Class shares and Frechet distance to ``reference`` (a ``metrics.FrechetReference`` of
+    the same classifier) from one pass of the classifier: its logits are its head on the
+    features the distance uses."""
+    features = classifier_features(classifier, images)
+    device = next(classifier.parameters()).device
+    labels = batched(lambda f: classifier.head(f.to(device)).argmax(1).cpu(), features)
+    shares = torch.bincount(labels, minlength=CLASSES).double() / len(labels)
+    return shares, frechet_distance(features, reference.features)
 
 
 def kl_to_uniform(shares) -> float:

@@ -44,20 +44,30 @@ def upsample_conv_as_transposed(weight: torch.Tensor, bias: torch.Tensor) -> nn.
     return layer
 
 
+def block(conv: nn.Conv2d, norm: nn.Module) -> list[nn.Module]:
+    """upsample + conv + norm as a transposed convolution: BatchNorm folded into it; LayerNorm
+    (a GroupNorm of one group, which needs each image's statistics) or none kept after it."""
+    if isinstance(norm, nn.BatchNorm2d):
+        return [upsample_conv_as_transposed(*folded(conv, norm))]
+    transposed = upsample_conv_as_transposed(conv.weight.detach(), conv.bias.detach())
+    return [transposed, copy.deepcopy(norm)]
+
+
 class FastGenerator(nn.Module):
-    """The DCGAN-28 generator in eval mode, with its two upsample + conv + BN blocks rewritten."""
+    """The DCGAN-28 generator in eval mode, with its two upsample + conv + norm blocks
+    rewritten."""
 
     def __init__(self, g: Generator):
         super().__init__()
-        linear, _, unflatten, _, conv1, bn1, _, _, conv2, bn2, _, conv3, _ = g.net
+        linear, _, unflatten, _, conv1, norm1, _, _, conv2, norm2, _, conv3, _ = g.net
         self.latent_dim, self.channels = g.latent_dim, g.channels
         self.net = nn.Sequential(
             copy.deepcopy(linear),
             nn.ReLU(),
             copy.deepcopy(unflatten),
-            upsample_conv_as_transposed(*folded(conv1, bn1)),
+            *block(conv1, norm1),
             nn.ReLU(),
-            upsample_conv_as_transposed(*folded(conv2, bn2)),
+            *block(conv2, norm2),
             nn.ReLU(),
             copy.deepcopy(conv3),
             nn.Tanh(),
@@ -71,19 +81,20 @@ def has_dcgan28_layout(generator: nn.Module) -> bool:
     if type(generator) is not Generator:
         return False
     kinds = [type(m) for m in generator.net]
+    norms = (nn.BatchNorm2d, nn.GroupNorm, nn.Identity)   # norm "batch", "layer", "none"
     return (
-        kinds
+        len(kinds) == 13
+        and kinds[5] in norms and kinds[9] in norms
+        and kinds[:5] + kinds[6:9] + kinds[10:]
         == [
             nn.Linear,
             nn.ReLU,
             nn.Unflatten,
             nn.Upsample,
             nn.Conv2d,
-            nn.BatchNorm2d,
             nn.ReLU,
             nn.Upsample,
             nn.Conv2d,
-            nn.BatchNorm2d,
             nn.ReLU,
             nn.Conv2d,
             nn.Tanh,

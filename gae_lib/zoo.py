@@ -105,6 +105,31 @@ def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
     return [weights, meta]
 
 
+def drop_networks(name: str, drop: list[str], reason: str, root: Path | None = None) -> None:
+    """Stop shipping some networks of a shipped checkpoint (e.g. a discriminator no chapter
+    shows): its weights file is rewritten without them, its JSON says which and why
+    (``repacked``; ``networks`` and the config's ``shipped`` follow), the manifest is updated.
+    The other networks' tensors are copied unchanged, so the recorded metrics still hold."""
+    root = Path(root) if root else CHECKPOINTS
+    meta = verified_file(root, f"{check_name(name)}.json", name)
+    weights = verified_file(root, f"{name}.safetensors", name)
+    info = json.loads(meta.read_text())
+    unknown = set(drop) - set(info["networks"])
+    if unknown or set(drop) >= set(info["networks"]):
+        raise ValueError(f"{name}: expected to drop some but not all of the shipped networks "
+                         f"{info['networks']}, got {sorted(drop)}")
+    tensors = {k: v for k, v in load_file(str(weights)).items() if k.split(".")[0] not in drop}
+    save_file(tensors, str(weights))
+    info["networks"] = [n for n in info["networks"] if n not in drop]
+    info["config"]["shipped"] = list(info["networks"])
+    info.setdefault("repacked", []).append({"dropped": sorted(drop), "reason": reason})
+    meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    with manifest_lock(root):
+        manifest = read_manifest(root)
+        manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
+        (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
 @contextlib.contextmanager
 def manifest_lock(root: Path):
     """An exclusive lock on the manifest of ``root`` (a file lock; POSIX)."""

@@ -43,6 +43,23 @@ def test_fast_copy_matches_for_other_latent_sizes_and_channels_and_its_gradients
         assert torch.allclose(ga, gb, rtol=1e-3, atol=1e-4)
 
 
+def test_fast_copy_matches_with_layer_norm_or_none_and_its_gradients_too():
+    for norm in ("layer", "none"):
+        torch.manual_seed(3)
+        g = Generator(16, 1, norm=norm).eval()
+        for m in g.modules():   # non-trivial affine parameters of the GroupNorms
+            if isinstance(m, nn.GroupNorm):
+                m.weight.data.normal_(1, 0.2), m.bias.data.normal_(0, 0.2)
+        fast = frozen_copy(g)
+        assert isinstance(fast, FastGenerator), norm
+        z = torch.randn(9, 16, requires_grad=True)
+        a, b = g(z), fast(z)
+        assert (a - b).abs().max() < 1e-4, norm
+        ga, = torch.autograd.grad(a.pow(2).sum(), [z])
+        gb, = torch.autograd.grad(b.pow(2).sum(), [z])
+        assert torch.allclose(ga, gb, rtol=1e-3, atol=1e-4), norm
+
+
 def test_original_is_untouched_and_the_copy_is_frozen():
     g = random_generator(4, 1)
     before = {k: v.clone() for k, v in g.state_dict().items()}

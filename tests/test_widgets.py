@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import FAVUZZI_LINE_UP
 
@@ -204,3 +205,47 @@ def test_code_plane_twin_shows_the_decoded_image_of_each_grid_code(two_d, classi
     assert (tile - expected).abs().max() <= 1 / 127.5 + 1e-6
     html = static.PlotlyFigure(fig, script)._repr_mimebundle_()["text/html"]
     assert "plotly_hover" in html and "{plot_id}" not in html
+
+
+@pytest.fixture(scope="module")
+def three_decoders(cache):
+    """lazarou2022's GAN (inverted), AAE and AEGAN: one prior, one latent size."""
+    return encoders.line_up({"GAN": ("gradient-descent", "lazarou2022/gan-seed0"),
+                             "AAE": ("neural", "lazarou2022/aae"),
+                             "AEGAN": ("neural", "lazarou2022/aegan-seed0")},
+                            invert=dict(steps=5, n_starts=20))
+
+
+def test_same_code_sliders_every_start_and_coordinate(three_decoders, classifier, digits):
+    from gae_lib.widgets import SameCodeSliders
+
+    w = SameCodeSliders(three_decoders, classifier, digits, n_sliders=2, n_digits=5)
+    seen = set()
+    for start in w.start.options:
+        w.start.value = start
+        for index in (0, 3):
+            w.index.value = index
+            for first, offset in ((0, 0.0), (15, 2.5)):
+                w.first.value, w.offsets[0].value = first, offset
+                images = tuple(w.images[k].value for k in three_decoders)
+                assert len(set(images)) == 3          # three generators, three images
+                seen.add(images)
+                assert all("reads" in w.labels[k].value for k in three_decoders)
+    assert len(seen) == 4 * 2 * 2                     # every position shows something new
+    # A test digit's code by one model is that model's encoding of that digit.
+    w.start.value, w.index.value, w.offsets[0].value = "test digit, code by AAE", 3, 0.0
+    assert torch.allclose(w.code(), three_decoders["AAE"].encode(digits[3:4])[0])
+    with pytest.raises(ValueError, match="one latent size and one prior"):
+        SameCodeSliders({"a": three_decoders["AAE"], "b": neural_stand_in()}, classifier, digits)
+
+
+def neural_stand_in():
+    return encoders.line_up({"AE": ("neural", "favuzzi2019/ae")})["AE"]
+
+
+def test_same_code_twin_has_a_step_per_start(three_decoders, classifier, digits):
+    fig = static.same_code(three_decoders, classifier, digits, digits=(0, 1))
+    steps = fig.layout.sliders[0].steps
+    assert len(steps) == 3 + 2 * 3                    # three prior seeds, two digits x three codes
+    assert len({s.args[0]["source"][0] for s in steps}) == len(steps)
+    assert steps[3].label == "#0 GAN" and "GAN" in steps[3].args[1]["title.text"]

@@ -59,6 +59,34 @@ def test_shipped_files_fit_the_size_budget():
     assert total <= 150 * 2**20, f"{total / 2**20:.1f} MB shipped; the budget is 150 MB"
 
 
+def test_each_checkpoint_ships_the_networks_its_configuration_names():
+    from gae_lib.families import family_of
+    for name in SHIPPED:
+        cfg = documents.config(name)
+        expected = list(cfg.shipped or family_of(cfg).trained)
+        assert sorted(zoo.load(name).info["networks"]) == sorted(expected), name
+
+
+def test_dropping_a_network_keeps_the_others_and_says_why(tmp_path):
+    name = "favuzzi2019/hybrid"
+    (tmp_path / name).parent.mkdir(parents=True)
+    for suffix in (".json", ".safetensors"):
+        shutil.copy(zoo.CHECKPOINTS / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
+    manifest = zoo.read_manifest(zoo.CHECKPOINTS)
+    (tmp_path / zoo.MANIFEST).write_text(
+        json.dumps({k: v for k, v in manifest.items() if k.startswith(name + ".")}))
+    before = zoo.load(name, root=tmp_path)
+    for bad in (["discriminator"], ["encoder", "generator"]):   # not shipped; all
+        with pytest.raises(ValueError, match="some but not all"):
+            zoo.drop_networks(name, bad, "test", root=tmp_path)
+    zoo.drop_networks(name, ["encoder"], "a test", root=tmp_path)
+    after = zoo.load(name, root=tmp_path)                   # hash-checked against the manifest
+    assert list(after.keys()) == ["generator"] and after.info["config"]["shipped"] == ["generator"]
+    assert after.info["repacked"][-1] == {"dropped": ["encoder"], "reason": "a test"}
+    for key, value in before.generator.state_dict().items():
+        assert torch.equal(value, after.generator.state_dict()[key]), key
+
+
 def test_every_recorded_metric_has_a_tolerance_for_make_reproduce():
     # `make reproduce --zoo` recomputes each recorded metric and compares within its tolerance.
     recorded = {key for name in SHIPPED for key in zoo.load(name).info["metrics"]}

@@ -21,6 +21,7 @@ from .novelty import nearest_distances
 from .parzen import ParzenResult, parzen_log_likelihood
 from .clustering import clustering_accuracy, majority_accuracy, many_to_one_error
 from .mmd import mmd_squared
+from .sharpness import laplacian_variance
 from .convexity import path_leaves_class
 from .surfaces import (
     DecisionMap,
@@ -45,6 +46,7 @@ __all__ = [
     "linear_separability",
     "cross_validated_separability",
     "pca_2d",
+    "laplacian_variance",
     "FrechetReference",
     "FrechetResult",
     "classifier_features",

@@ -12,6 +12,7 @@ from ..checks import check_codes, check_images
 from ..batching import batched
 
 
+@torch.no_grad()
 def classifier_features(classifier, images) -> torch.Tensor:
     images = check_images(images, "images", channels=getattr(classifier, "channels", None))
     device = next(classifier.parameters()).device
