@@ -58,10 +58,12 @@ def image_square(images: torch.Tensor, nrow: int, title: str | None = None,
     return fig
 
 
-def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int = 3) -> plt.Figure:
-    """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``, ``cols`` a row."""
+def dataset_gallery(samples: dict[str, torch.Tensor], nrow: int = 8, cols: int = 3,
+                    height: float = 1.5) -> plt.Figure:
+    """One panel of images per data set, e.g. ``{"mnist": x, "letters": x2}``, ``cols`` a row
+    (``height``: inches per row of panels; 3.4 gives square grids their full width)."""
     rows = -(-len(samples) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 1.5 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, height * rows), squeeze=False)
     for ax, (name, images) in zip(axes.flat, samples.items()):
         show_images(ax, images, name, nrow)
     for ax in axes.flat[len(samples) :]:

@@ -138,8 +138,9 @@ def same_code_frames(models: dict, classifier, test_images: torch.Tensor, digits
             (d, p), = reads(classifier, decoded[len(offsets) // 2:len(offsets) // 2 + 1])
             readings.append(f"{label} {d} ({p:.0%})")
         pngs.append(images_png(torch.cat(rows), nrow=len(offsets) + 1, scale=3))
-        short = f"seed {index}" if kind == PRIOR else f"#{index} {kind.split(' by ')[1]}"
-        labels.append(short)
-        titles.append(f"{'prior sample' if kind == PRIOR else kind} {index}: "
-                      f"{', '.join(readings)} (middle column)")
+        by = kind.split(" by ")[-1]
+        labels.append(f"seed {index}" if kind == PRIOR else f"#{index} {by}")
+        start = (f"prior sample (seed {index})" if kind == PRIOR
+                 else f"test digit #{index}, code by {by}")
+        titles.append(f"{start}; middle column read as {', '.join(readings)}")
     return pngs, labels, titles
