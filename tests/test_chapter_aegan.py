@@ -1,0 +1,115 @@
+"""The facts the "Autoencoding GANs" chapter states, read from its glued values after a QUICK
+papermill run.  Margins were measured on QUICK runs with SEED 0 and SEED 1 (values in each
+test's comment: seed 0 / seed 1; "no seed" where the numbers do not depend on it)."""
+
+import json
+
+import pytest
+
+from conftest import REPO, parameters_of
+
+from gae_lib.book import glued_values
+from gae_lib.documents.lazarou2022 import CLAIMS, COLLAPSE_KL, SEEDS
+
+CHAPTER = "book/autoencoding-gans"
+GANS = [f"GAN-{s}" for s in SEEDS]
+AEGANS = [f"AEGAN-{s}" for s in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def glued(executed_chapter):
+    return glued_values(executed_chapter(CHAPTER))
+
+
+def test_the_parameters_cell_has_every_documented_parameter():
+    assert parameters_of(CHAPTER) == ["QUICK", "N_SAMPLES", "N_RECON", "N_PAIRS", "INVERT_STEPS",
+                                      "SEED", "DEVICE"]
+
+
+def test_every_model_was_trained_for_the_same_steps(glued):
+    assert glued["train_steps"] == 1875 and glued["train_epochs"] == 1
+    # AEGAN ~2.5 DCGAN steps per step: its minutes well above the GAN's
+    assert glued["minutes_AEGAN"] > 1.5 * glued["minutes_GAN"]
+
+
+def test_collapse_is_counted_with_the_threshold_stated_beforehand(glued):
+    assert glued["collapse_kl"] == COLLAPSE_KL == 0.5
+    for family, labels in (("GAN", GANS), ("AEGAN", AEGANS)):
+        assert glued[f"n_collapsed_{family}"] == sum(glued[f"kl_{k}"] > COLLAPSE_KL
+                                                     for k in labels)
+    for k in GANS + AEGANS + ["AAE"]:   # "as many even digits" is 10 exp(-KL)
+        assert 1 <= glued[f"even_digits_{k}"] <= 10
+        assert glued[f"smallest_share_{k}"] <= 0.1 <= glued[f"largest_share_{k}"]
+
+
+def test_no_run_collapsed_in_one_epoch_and_the_gans_samples_are_closer_to_digits(glued):
+    # KL of class shares: GANs at most 0.068 / 0.057, AEGANs at most 0.078 / 0.107 (2,000
+    # samples; the threshold is 0.5)
+    assert glued["n_collapsed_GAN"] == 0 == glued["n_collapsed_AEGAN"]
+    assert max(glued["largest_kl_GAN"], glued["largest_kl_AEGAN"]) < 0.25
+    assert glued["ever_collapsed_GAN"] == 0 == glued["ever_collapsed_AEGAN"]   # training record
+    # mean Frechet distance: GAN 142.7 / 144.7, AEGAN 196.7 / 203.3 (floor 17.6 / 17.5)
+    assert glued["mean_frechet_GAN"] < 0.85 * glued["mean_frechet_AEGAN"]
+    assert glued["frechet_floor"] < 0.25 * glued["mean_frechet_GAN"]
+
+
+def test_the_aegans_reconstructions_are_sharp_without_more_error(glued):
+    # variance of the Laplacian (no seed): AEGAN 0.2051, AAE 0.1405, test digits 0.1822
+    assert glued["sharpness_AEGAN-0"] > 1.3 * glued["sharpness_AAE"]
+    assert abs(glued["sharpness_AEGAN-0"] / glued["sharpness_test-digits"] - 1) < 0.25
+    # squared error per pixel 0.0215 vs 0.0231; Frechet of reconstructions 34.1 vs 78.8
+    assert glued["mse_AEGAN-0"] < 1.05 * glued["mse_AAE"]
+    assert glued["recon_frechet_AEGAN-0"] < 0.7 * glued["recon_frechet_AAE"]
+    assert 0.8 < glued["kept_digit_AEGAN-0"] <= 1 and 0.8 < glued["kept_digit_AAE"] <= 1
+
+
+def test_interpolation_and_stability(glued):
+    # top probability inside the paths: AEGAN 0.955 / 0.951, AAE 0.938 / 0.937 (100 pairs)
+    assert glued["path_confidence_AEGAN-0"] > glued["path_confidence_AAE"] + 0.005
+    # pixel blends at t = 0.5: 0.817 / 0.793; the AEGAN's middle images 0.900 / 0.913
+    assert glued["pixel_midpoint"] < glued["code_midpoint_AEGAN-0"] - 0.03
+    # std of the tracked Frechet distance over the second half (no seed): GAN 40.5, AEGAN 22.1
+    assert glued["mean_wobble_GAN"] > 1.5 * glued["mean_wobble_AEGAN"]
+
+
+def test_exercise_answers_in_the_solutions_are_what_the_chapter_computes(glued):
+    # exercise 1: nearest other sample, RMS: GAN 0 0.395 / 0.393, AEGAN 0 0.482 / 0.483,
+    # test digits 0.389 (no seed)
+    assert glued["nearest_AEGAN-0"] > glued["nearest_test-digits"] + 0.05
+    assert abs(glued["nearest_GAN-0"] - glued["nearest_test-digits"]) < 0.05
+    # exercise 2: the AAE's samples are the blurriest: 0.133 / 0.135 against 0.15-0.22
+    assert glued["sample_sharpness_AAE"] < min(glued[f"sample_sharpness_{k}"]
+                                               for k in GANS + AEGANS)
+
+
+def test_paper_vs_book_table_checks_every_claim(glued):
+    claims = glued["claims"]
+    assert list(claims) == list(CLAIMS)
+    assert glued["n_compared"] == len(CLAIMS)
+    assert glued["n_agree"] == sum(c["holds"] is True for c in claims.values())
+
+
+def test_each_claim_outcome_follows_from_its_numbers(glued):
+    claims = glued["claims"]
+    c = claims["collapse"]
+    assert (c["value"], c["versus"]) == (glued["n_collapsed_GAN"], glued["n_collapsed_AEGAN"])
+    assert c["holds"] == (c["value"] > c["versus"])
+    for claim_id, relation in (("sample_quality", "<"), ("stability", "<"),
+                               ("sharpness", ">"), ("interpolation", ">")):
+        c = claims[claim_id]
+        assert c["holds"] == (c["value"] < c["versus"] if relation == "<"
+                              else c["value"] > c["versus"]), c
+    assert claims["sharpness"]["value"] == glued["sharpness_AEGAN-0"]
+
+
+def test_exercise_self_checks_wait_for_an_answer(executed_chapter):
+    texts = ["".join(o.get("text", "")) for c in executed_chapter(CHAPTER)["cells"]
+             for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert sum("Not attempted yet" in t for t in texts) == 3
+
+
+def test_reference_json_holds_the_full_mode_numbers():
+    ref = json.loads((REPO / "book" / "reference" / "autoencoding-gans.json").read_text())
+    values = ref["values"]
+    assert values["n_samples"] == 10000 and values["n_recon"] == 10000
+    assert values["n_pairs"] == 500
