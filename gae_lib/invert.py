@@ -84,20 +84,32 @@ def projected_adam(generator, x, mask=None, *, n_starts: int = 1000, restarts: i
                    steps: int = 300, lr: float = DEFAULT_LR, schedule: str = DEFAULT_SCHEDULE,
                    seed: int = 0, batch_size: int | None = None,
                    progress: bool | None = None, watch=None,
-                   stop_below: float | None = None) -> Inversion:
+                   stop_below: float | None = None, project: bool = True) -> Inversion:
     """latentspace2020, eq. 5: min ||G(z) - x||^2 s.t. ||z||^2 <= d + 3 sqrt(2d), by Adam with z
     projected onto that ball after each step; the ball holds nearly all of N(0, I_d)'s mass.
     Starts from the best of ``n_starts`` Gaussian samples (``n_starts=1``: one random start).
-    ``watch`` and ``stop_below`` as in ``algorithm1``."""
+    ``project=False``: plain Adam, z free to leave the ball (the paper's Fig. 10 shows where
+    such codes end up).  ``watch`` and ``stop_below`` as in ``algorithm1``."""
     d = generator.latent_dim
-    radius = math.sqrt(d + 3 * math.sqrt(2 * d))
+    radius = ball_radius(d)
 
-    def project(z, rng):
+    def onto_ball(z, rng):
         norm = z.norm(dim=1, keepdim=True).clamp_min(1e-12)
         z.mul_((radius / norm).clamp(max=1.0))
 
-    return _invert(generator, x, mask, StandardGaussian(d), project, n_starts, restarts, steps,
-                   lr, schedule, seed, batch_size, progress, watch, stop_below)
+    def free(z, rng):
+        pass
+
+    return _invert(generator, x, mask, StandardGaussian(d), onto_ball if project else free,
+                   n_starts, restarts, steps, lr, schedule, seed, batch_size, progress, watch,
+                   stop_below)
+
+
+def ball_radius(d: int) -> float:
+    """latentspace2020, eq. 5: the radius sqrt(d + 3 sqrt(2d)) of the ball of plausible codes of
+    N(0, I_d) (||z||^2 has mean d and variance 2d: three standard deviations above the mean)."""
+    d = check_positive_int(d, "d")
+    return math.sqrt(d + 3 * math.sqrt(2 * d))
 
 
 def _clip_to_cube(stochastic: bool):

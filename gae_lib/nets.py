@@ -7,8 +7,9 @@ downstream); discriminators and critics return one logit (or score) per input.  
 
 - ``dcgan28``: the DCGAN-28 generator / discriminator / encoder of favuzzi2019's Keras
   code, layer by layer, with a ``norm`` option (``batch`` as that code, ``layer``, ``none``);
-- ``wgan-gp-critic``: gulrajani2017's MNIST critic (no BatchNorm, no dropout: the gradient
-  penalty is per sample, and batch statistics would couple the samples);
+- ``wgan-gp-critic``: gulrajani2017's MNIST critic, or an encoder on its body (no BatchNorm,
+  no dropout: the gradient penalty is per sample, and batch statistics would couple the
+  samples);
 - ``mlp``: fully connected generator / discriminator / encoder (``widths``, ``activation``,
   ``dropout``); an ``mlp`` encoder with ``output="gaussian"`` is the VAE's Gaussian encoder;
 - ``latent-mlp``: a discriminator on codes (code -> logit), for adversarial autoencoders;
@@ -180,26 +181,43 @@ class Encoder(EncoderBase):
         self.head = self.head_for(256 * 4 * 4)
 
 
+def critic_body(channels: int = 1, width: int = 64) -> nn.Sequential:
+    """gulrajani2017's MNIST critic body: three 5x5 stride-2 convolutions with LeakyReLU, no
+    normalisation and no dropout: 28x28 image -> 4 * width * 4 * 4 features."""
+    return nn.Sequential(
+        nn.Conv2d(channels, width, 5, stride=2, padding=2),
+        nn.LeakyReLU(0.2),  # 14
+        nn.Conv2d(width, 2 * width, 5, stride=2, padding=2),
+        nn.LeakyReLU(0.2),  # 7
+        nn.Conv2d(2 * width, 4 * width, 5, stride=2, padding=2),
+        nn.LeakyReLU(0.2),  # 4
+        nn.Flatten(),
+    )
+
+
 class WGANCritic(nn.Module):
-    """gulrajani2017's MNIST critic: three 5x5 stride-2 convolutions with LeakyReLU, no
-    normalisation and no dropout, then a linear score (no sigmoid: a Wasserstein critic)."""
+    """gulrajani2017's MNIST critic: ``critic_body``, then a linear score (no sigmoid: a
+    Wasserstein critic)."""
 
     def __init__(self, channels: int = 1, width: int = 64):
         super().__init__()
         self.channels = channels
-        self.body = nn.Sequential(
-            nn.Conv2d(channels, width, 5, stride=2, padding=2),
-            nn.LeakyReLU(0.2),  # 14
-            nn.Conv2d(width, 2 * width, 5, stride=2, padding=2),
-            nn.LeakyReLU(0.2),  # 7
-            nn.Conv2d(2 * width, 4 * width, 5, stride=2, padding=2),
-            nn.LeakyReLU(0.2),  # 4
-            nn.Flatten(),
-        )
+        self.body = critic_body(channels, width)
         self.head = nn.Linear(4 * width * 4 * 4, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(x)).squeeze(1)
+
+
+class CriticEncoder(EncoderBase):
+    """An encoder with the WGAN-GP critic's body (latentspace2020's AE: the encoder is the
+    critic's architecture, eq. 3), then a code layer."""
+
+    def __init__(self, latent_dim: int = 100, channels: int = 1, output: str = "linear",
+                 width: int = 64):
+        super().__init__(latent_dim, channels, output)
+        self.body = critic_body(channels, width)
+        self.head = self.head_for(4 * width * 4 * 4)
 
 
 def mlp(
@@ -336,6 +354,7 @@ ARCHITECTURES = {
         c, default(s.widths, (1024, 512, 256)), s.activation, s.dropout
     ),
     ("encoder", "dcgan28"): lambda s, d, c: Encoder(d, c, s.output, s.norm),
+    ("encoder", "wgan-gp-critic"): lambda s, d, c: CriticEncoder(d, c, s.output),
     ("encoder", "mlp"): lambda s, d, c: MLPEncoder(
         d, c, default(s.widths, (512,)), s.activation, s.output
     ),
