@@ -249,3 +249,55 @@ def test_same_code_twin_has_a_step_per_start(three_decoders, classifier, digits)
     assert len(steps) == 3 + 2 * 3                    # three prior seeds, two digits x three codes
     assert len({s.args[0]["source"][0] for s in steps}) == len(steps)
     assert steps[3].label == "#0 GAN" and "GAN" in steps[3].args[1]["title.text"]
+
+
+def latent_size_data(sizes=(2, 8, 32)):
+    """Two kinds of images and two families' reconstructions at three sizes, each
+    reconstruction a different blend of the original and noise (so every MSE differs)."""
+    g = torch.Generator().manual_seed(0)
+    originals = {"digit": data.tensors("mnist", "test", n=3)[0],
+                 "noise": torch.rand(4, 1, 28, 28, generator=g) * 2 - 1}
+    recons = {family: {d: {k: (x * (1 - w) + w * torch.rand(x.shape, generator=g)).clamp(-1, 1)
+                           for k, x in originals.items()}
+                       for d, w in zip(sizes, (0.6, 0.3, 0.1))}
+              for family in ("AE", "WGAN-GP")}
+    return originals, recons
+
+
+def test_latent_size_slider_every_control():
+    from gae_lib.widgets import LatentSizeSlider
+    from gae_lib.widgets.latent_size import mse
+
+    originals, recons = latent_size_data()
+    w = LatentSizeSlider(originals, recons)
+    seen = set()
+    for kind in ("digit", "noise"):
+        w.kind.value = kind
+        assert w.index.max == len(originals[kind]) - 1
+        for index in (0, w.index.max):
+            w.index.value = index
+            for d in (2, 8, 32):
+                w.size.value = d
+                shown = tuple(w.images[f].value for f in recons)
+                assert len(set(shown)) == 2 and shown not in seen
+                seen.add(shown)
+                one = slice(index, index + 1)
+                error = mse(originals[kind][one], recons["AE"][d][kind][one])
+                assert f"d = {d}: MSE {error.item():.4f}" in w.labels["AE"].value
+    missing = {f: {d: dict(by_kind) for d, by_kind in by_size.items()}
+               for f, by_size in recons.items()}
+    del missing["AE"][8]["noise"]
+    with pytest.raises(ValueError, match="reconstructions of 'noise'"):
+        LatentSizeSlider(originals, missing)
+    with pytest.raises(ValueError, match="latent sizes"):
+        LatentSizeSlider(originals, {"AE": recons["AE"], "WGAN-GP": {2: recons["AE"][2]}})
+
+
+def test_latent_size_twin_has_a_step_per_size():
+    originals, recons = latent_size_data()
+    fig = static.latent_sizes(originals, recons)
+    steps = fig.layout.sliders[0].steps
+    assert [s.label for s in steps] == ["2", "8", "32"]
+    assert len({s.args[0]["source"][0] for s in steps}) == 3
+    title = steps[2].args[1]["title.text"]
+    assert title.startswith("d = 32") and "AE: digit" in title and "WGAN-GP: digit" in title

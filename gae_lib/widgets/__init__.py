@@ -11,6 +11,7 @@ except ImportError as err:
 from .code_plane import CodePlane
 from .completion import CompletionWidget
 from .latent import LatentSliders, principal_directions
+from .latent_size import LatentSizeSlider
 from .plane import DecisionPlane
 from .progress import TrainingSnapshots
 from .same_code import SameCodeSliders
@@ -20,6 +21,7 @@ __all__ = [
     "CodePlane",
     "CompletionWidget",
     "LatentSliders",
+    "LatentSizeSlider",
     "DecisionPlane",
     "TrainingSnapshots",
     "SameCodeSliders",

@@ -19,6 +19,7 @@ from .base import codes_of
 from .latent import principal_directions, walk
 from .plane import plane_for
 from .progress import snapshot_png
+from .latent_size import frame_png, latent_size_frames
 from .same_code import same_code_frames
 
 GREY = [[0, "black"], [1, "white"]]
@@ -130,11 +131,12 @@ def latent_walk(
 
 def image_slider_figure(pngs: list[bytes], step_labels: list[str], slider_title: str,
                         title: str, height: int = 520,
-                        step_titles: list[str] | None = None) -> go.Figure:
+                        step_titles: list[str] | None = None, top: int = 50) -> go.Figure:
     """One image with a slider over precomputed PNGs (``go.Image`` with data-URI sources: a
     snapshot costs its PNG's size, ~10-50 kB, not a number per pixel).  ``step_titles``
     (one per step) replace the title as the slider moves; the short ``step_labels`` stay
-    readable under the slider."""
+    readable under the slider; ``top``: room for the title (px; more for a title of several
+    lines)."""
     titles = step_titles or [title] * len(pngs)
     if not pngs or not len(pngs) == len(step_labels) == len(titles):
         raise ValueError(f"expected one label (and title) per image and at least one image, "
@@ -146,7 +148,7 @@ def image_slider_figure(pngs: list[bytes], step_labels: list[str], slider_title:
              for uri, label, t in zip(uris, step_labels, titles)]
     fig.update_layout(
         title=dict(text=titles[0], font_size=14), height=height,
-        margin=dict(l=10, r=10, t=50, b=10),
+        margin=dict(l=10, r=10, t=top, b=10),
         sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix=f"{slider_title}: "),
                       pad=dict(t=30))])
     fig.update_xaxes(visible=False)
@@ -165,6 +167,18 @@ def same_code(models: dict, classifier, test_images: torch.Tensor, digits,
     return image_slider_figure(
         pngs, labels, "start", titles[0], step_titles=titles,
         height=130 + 95 * len(models))
+
+
+def latent_sizes(originals: dict[str, torch.Tensor], recons: dict[str, dict],
+                 per_kind: int = 2) -> go.Figure:
+    """Twin of ``LatentSizeSlider``: a slider over latent sizes; each step shows ``per_kind``
+    images of each kind and every family's reconstructions of them at that size, the mean
+    errors in the title (``latent_size.latent_size_frames``)."""
+    frames, labels, titles = latent_size_frames(originals, recons, per_kind)
+    rows = 1 + len(recons)
+    return image_slider_figure([frame_png(f) for f in frames], labels, "latent size d",
+                               titles[0], step_titles=titles, height=150 + 105 * rows,
+                               top=40 + 18 * rows)
 
 
 def training_snapshots(snapshots: dict[int, torch.Tensor], title: str,
