@@ -80,6 +80,28 @@ def layer_weights(generator: nn.Module) -> dict[str, np.ndarray]:
             for i, m in enumerate(layers, 1)}
 
 
+def initial_generator(cfg) -> nn.Module:
+    """The generator of a model trained with ``cfg`` as training started: built as
+    ``gae_lib.train`` builds it (seeded with ``cfg.seed``), so ``layer_weights`` of this and
+    of the trained generator show how far training moved each layer.  The global RNG is left
+    as it was."""
+    from . import zoo
+    from .families import family_of
+    with torch.random.fork_rng():
+        torch.manual_seed(cfg.seed)
+        return family_of(cfg).build(cfg, load=zoo.load)["generator"]
+
+
+def excess_kurtosis(values) -> float:
+    """E[(w - mean)^4] / std^4 - 3: 0 for a Gaussian, -1.2 for a uniform distribution (the
+    default initialisation of PyTorch's dense and convolutional layers)."""
+    w = np.asarray(values, dtype=np.float64).ravel()
+    if w.size < 2 or w.std() == 0:
+        raise ValueError(f"values: expected at least two distinct numbers, got {w.size}")
+    centred = w - w.mean()
+    return float((centred ** 4).mean() / centred.var() ** 2 - 3)
+
+
 def accuracy_when_trained_on(images, labels, test_images, test_labels, steps: int = 600,
                              batch_size: int = 64, seed: int = 0) -> float:
     """Fig. 9b: the book's classifier architecture (``book/classifier``'s CNN and Adam) trained

@@ -81,3 +81,32 @@ def test_a_classifier_learns_from_real_digits_not_from_shuffled_labels():
     assert good > 0.7 and shuffled < 0.3
     with pytest.raises(ValueError, match="labels"):
         lt.accuracy_when_trained_on(x, y[:10], tx, ty)
+
+
+def test_the_initial_generator_is_the_one_training_started_from(tmp_path):
+    """Trained with a learning rate too small to move it, the shipped generator is the one
+    ``initial_generator`` rebuilds (up to float16 storage, relative 5e-4); with the real rate
+    two Adam steps move every weight by ~2e-3."""
+    from gae_lib import zoo
+    from gae_lib.config import Adam
+    from gae_lib.documents import config
+    from gae_lib.train import train
+
+    cfg = config("latentspace2020/ae-z2").with_(epochs=1)
+    still = cfg.with_(optimisers={"encoder": Adam(1e-30), "generator": Adam(1e-30)})
+    for run, label in ((still, "still"), (cfg, "moved")):
+        train(run, tmp_path / label, limit=128, evaluate=False)
+    initial = lt.layer_weights(lt.initial_generator(cfg))
+    for label, close in (("still", True), ("moved", False)):
+        trained = zoo.load(cfg.name, root=tmp_path / label).generator
+        same = [np.allclose(w, initial[k], rtol=1e-3, atol=1e-5)
+                for k, w in lt.layer_weights(trained).items()]
+        assert all(same) if close else not any(same), label
+
+
+def test_excess_kurtosis_of_known_distributions():
+    g = np.random.default_rng(0)
+    assert abs(lt.excess_kurtosis(g.normal(size=200_000))) < 0.05
+    assert lt.excess_kurtosis(g.uniform(-1, 1, size=200_000)) == pytest.approx(-1.2, abs=0.02)
+    with pytest.raises(ValueError, match="two distinct"):
+        lt.excess_kurtosis([1.0, 1.0])
