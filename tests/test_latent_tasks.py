@@ -110,3 +110,29 @@ def test_excess_kurtosis_of_known_distributions():
     assert lt.excess_kurtosis(g.uniform(-1, 1, size=200_000)) == pytest.approx(-1.2, abs=0.02)
     with pytest.raises(ValueError, match="two distinct"):
         lt.excess_kurtosis([1.0, 1.0])
+
+
+def test_the_charts_draw_one_panel_per_entry_and_the_3d_twin_switches_sizes():
+    import matplotlib.pyplot as plt
+
+    from gae_lib import latent_charts as lc
+
+    sizes = {2: 0.3, 8: 0.2, 32: 0.1}
+    fig = lc.by_latent_size({"a": {"AE test": sizes, "WGAN-GP train": sizes}, "b": {"x": sizes}},
+                            "MSE", reference={"a": {"floor": 0.05}}, logy=True)
+    axes = [ax for ax in fig.axes if ax.has_data()]
+    assert len(axes) == 2 and [t.get_text() for t in axes[0].get_xticklabels()] == ["2", "8", "32"]
+    assert axes[0].lines[1].get_linestyle() == "--"          # "... train" is dashed
+    plt.close(fig)
+    a = np.linspace(-2, 2, 5)
+    surfaces = {"d = 2": (a, np.ones((5, 5))), "d = 8": (a, np.zeros((5, 5)))}
+    plt.close(lc.loss_surfaces(surfaces))
+    fig3d = lc.loss_surfaces_3d(surfaces)
+    buttons = fig3d.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["d = 2", "d = 8"]
+    assert buttons[1].args[0]["visible"] == [False, True]
+    assert [t.visible for t in fig3d.data] == [True, False]
+    weights = {"d = 2": {"layer 1": np.arange(5.0)}, "d = 8": {"layer 1": -np.arange(5.0)}}
+    plt.close(lc.weight_histograms(weights))
+    norms = {"d = 2": {"projected": np.ones(4), "not projected": 3 * np.ones(4)}}
+    plt.close(lc.code_norms(norms, {"d = 2": (0.1, 1.2, 3.4, 2.8)}))
