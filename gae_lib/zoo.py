@@ -110,19 +110,45 @@ def drop_networks(name: str, drop: list[str], reason: str, root: Path | None = N
     shows): its weights file is rewritten without them, its JSON says which and why
     (``repacked``; ``networks`` and the config's ``shipped`` follow), the manifest is updated.
     The other networks' tensors are copied unchanged, so the recorded metrics still hold."""
+    def without(info, tensors):
+        unknown = set(drop) - set(info["networks"])
+        if unknown or set(drop) >= set(info["networks"]):
+            raise ValueError(f"{name}: expected to drop some but not all of the shipped "
+                             f"networks {info['networks']}, got {sorted(drop)}")
+        info["networks"] = [n for n in info["networks"] if n not in drop]
+        info["config"]["shipped"] = list(info["networks"])
+        return ({"dropped": sorted(drop), "reason": reason},
+                {k: v for k, v in tensors.items() if k.split(".")[0] not in drop})
+    _repack(name, without, root)
+
+
+def to_float16(name: str, reason: str, root: Path | None = None) -> None:
+    """Store a shipped checkpoint's floating-point tensors in float16 (half the bytes): what
+    ``ship_dtype="float16"`` does at training time, for a model shipped before.  Its JSON
+    says so and why (``repacked``; the config's ``ship_dtype`` follows).  The networks load
+    as float32 as before; a caller checks that the numbers it shows did not change."""
+    def halved(info, tensors):
+        dtypes = sorted({str(v.dtype).removeprefix("torch.") for v in tensors.values()
+                         if v.is_floating_point()})
+        if dtypes == ["float16"]:
+            raise ValueError(f"{name}: already stored in float16")
+        info["config"]["ship_dtype"] = info["ship_dtype"] = "float16"
+        return ({"dtype": "float16", "from": dtypes, "reason": reason},
+                {k: v.half() if v.is_floating_point() else v for k, v in tensors.items()})
+    _repack(name, halved, root)
+
+
+def _repack(name: str, change, root: Path | None) -> None:
+    """Rewrite a shipped checkpoint's weights and JSON by ``change(info, tensors) -> (record,
+    tensors)`` (``info`` edited in place), ``record`` appended to the JSON's ``repacked``;
+    the manifest follows."""
     root = Path(root) if root else CHECKPOINTS
     meta = verified_file(root, f"{check_name(name)}.json", name)
     weights = verified_file(root, f"{name}.safetensors", name)
     info = json.loads(meta.read_text())
-    unknown = set(drop) - set(info["networks"])
-    if unknown or set(drop) >= set(info["networks"]):
-        raise ValueError(f"{name}: expected to drop some but not all of the shipped networks "
-                         f"{info['networks']}, got {sorted(drop)}")
-    tensors = {k: v for k, v in load_file(str(weights)).items() if k.split(".")[0] not in drop}
+    record, tensors = change(info, load_file(str(weights)))
     save_file(tensors, str(weights))
-    info["networks"] = [n for n in info["networks"] if n not in drop]
-    info["config"]["shipped"] = list(info["networks"])
-    info.setdefault("repacked", []).append({"dropped": sorted(drop), "reason": reason})
+    info.setdefault("repacked", []).append(record)
     meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     with manifest_lock(root):
         manifest = read_manifest(root)

@@ -44,8 +44,10 @@ def test_an_old_name_says_the_new_one():
 
 def test_the_renamed_checkpoints_kept_their_weights():
     """The move to DOCUMENT/MODEL names changed the JSON only, and dropping the unshown
-    discriminator (``zoo.drop_networks``) copied the generator unchanged: its tensors hash to
-    what they did in the file of sha256 12fbf730... (commit 3ea7b56's manifest)."""
+    discriminator (``zoo.drop_networks``) copied the generator unchanged (its float32 tensors
+    hashed to 69748a86..., as in the file of sha256 12fbf730..., commit 3ea7b56's manifest);
+    ``zoo.to_float16`` then rounded them to float16, which hash to 5c6ff04b... (checked
+    equal to the float32 file's tensors rounded, commit 680a797)."""
     import hashlib
 
     from safetensors.torch import load_file
@@ -55,9 +57,10 @@ def test_the_renamed_checkpoints_kept_their_weights():
     for key in sorted(k for k in tensors if k.startswith("generator.")):
         digest.update(key.encode()), digest.update(tensors[key].numpy().tobytes())
     assert digest.hexdigest() == (
-        "69748a86d158473d9ccb76626db414472fcb3ce446af145b8810351c3de244ae"
+        "5c6ff04bce1ba690dbad4b0374d8fe73ee6d011511556a72dc0a1359e44cfd83"
     )
-    assert zoo.load("favuzzi2019/dcgan").info["repacked"][0]["dropped"] == ["discriminator"]
+    repacked = zoo.load("favuzzi2019/dcgan").info["repacked"]
+    assert repacked[0]["dropped"] == ["discriminator"] and repacked[1]["dtype"] == "float16"
     for old, new in zoo.RENAMED.items():
         assert zoo.load(new).info["renamed_from"] == old
 
@@ -94,6 +97,36 @@ def test_dropping_a_network_keeps_the_others_and_says_why(tmp_path):
     assert after.info["repacked"][-1] == {"dropped": ["encoder"], "reason": "a test"}
     for key, value in before.generator.state_dict().items():
         assert torch.equal(value, after.generator.state_dict()[key]), key
+
+
+def test_float16_repacking_halves_the_file_and_keeps_the_networks(tmp_path):
+    """A float32 copy of a float16 checkpoint, repacked: the file halves, the JSON says so,
+    and the tensors are the shipped float16 ones exactly (float16 -> float32 -> float16 is
+    exact)."""
+    from safetensors.torch import load_file, save_file
+
+    name = "makhzani2016/vae-mixture-2d"
+    shipped = load_file(str(zoo.CHECKPOINTS / f"{name}.safetensors"))
+    info = json.loads((zoo.CHECKPOINTS / f"{name}.json").read_text())
+    info["ship_dtype"] = info["config"]["ship_dtype"] = "float32"
+    (tmp_path / name).parent.mkdir(parents=True)
+    weights, meta = tmp_path / f"{name}.safetensors", tmp_path / f"{name}.json"
+    save_file({k: v.float() if v.is_floating_point() else v for k, v in shipped.items()},
+              str(weights))
+    meta.write_text(json.dumps(info))
+    (tmp_path / zoo.MANIFEST).write_text(json.dumps({
+        f"{name}.safetensors": zoo.sha256(weights), f"{name}.json": zoo.sha256(meta)}))
+    size = weights.stat().st_size
+    zoo.to_float16(name, "a test", root=tmp_path)
+    after = zoo.load(name, root=tmp_path)                   # hash-checked against the manifest
+    assert weights.stat().st_size < 0.55 * size
+    assert after.config.ship_dtype == "float16" and after.info["ship_dtype"] == "float16"
+    assert after.info["repacked"][-1] == {"dtype": "float16", "from": ["float32"],
+                                          "reason": "a test"}
+    repacked = load_file(str(weights))
+    assert all(torch.equal(repacked[k], v) for k, v in shipped.items())
+    with pytest.raises(ValueError, match="already stored in float16"):
+        zoo.to_float16(name, "again", root=tmp_path)
 
 
 def test_every_recorded_metric_has_a_tolerance_for_make_reproduce():

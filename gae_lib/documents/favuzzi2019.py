@@ -45,6 +45,17 @@ CONFIGS = [
         shipped=CODER),
 ]
 
+# Shipped in float32 at first; ``zoo.to_float16`` halved them when the zoo needed the room
+# for the latentspace2020 sweep (each JSON says so), except the outlier detector: its
+# chapter's full run, compared with the reference (`make reproduce`), moved the outlier
+# threshold (the 99th percentile of 200 real digits' errors) from 49.9 to 45.8 and with it
+# the VAE's density of encoding, 32% -> 20%; the other numbers moved by less than 3%
+# (apart from run-to-run ones: wall times, the gap between two implementations of
+# Algorithm 1 on 8 digits).
+# A retrained model ships as here.
+KEEP_FLOAT32 = ("favuzzi2019/dcgan-outlier",)
+CONFIGS = [c if c.name in KEEP_FLOAT32 else c.with_(ship_dtype="float16") for c in CONFIGS]
+
 # Why a shipped model was trained as it was; written into its JSON record.
 NOTES = {
     "dcgan": (
