@@ -19,6 +19,8 @@ from gae_lib.site import served
 SCREENSHOTS = REPO / "_build" / "screenshots"
 # The picture a kernel-free figure draws: a heatmap's, or a go.Image's (snapshots as PNG).
 TRACE_IMAGE = ".heatmaplayer image, .imagelayer image"
+# A 3-D figure (the loss surface) draws into a WebGL canvas instead.
+TRACE_DRAWN = f"{TRACE_IMAGE}, .gl-container canvas"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,7 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
     assert maths > 0 or not is_notebook(chapter), f"{chapter}: no math found to check"
     plots = page.eval_on_selector_all(
         "article .plotly-graph-div",
-        f"els => els.map(e => e.data.length && e.querySelectorAll('{TRACE_IMAGE}').length)",
+        f"els => els.map(e => e.data.length && e.querySelectorAll('{TRACE_DRAWN}').length)",
     )
     assert all(plots), f"{chapter}: a plotly figure without rendered traces: {plots}"
     page.close()
@@ -82,7 +84,7 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
                                                ("book/adversarial-autoencoders", 1)])
 def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_url):
     page = open_page(browser, f"{site_url}/{chapter}.html")
-    plots = page.locator("article .js-plotly-plot")
+    plots = page.locator("article .js-plotly-plot:has(.slider-container)")
     assert plots.count() == n_figures
     for i in range(plots.count()):
         plot = plots.nth(i)

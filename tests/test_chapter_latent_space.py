@@ -1,0 +1,103 @@
+"""The facts the "How big should the latent space be?" chapter states, read from its glued
+values after a QUICK papermill run.  Margins were measured on QUICK runs with SEED 0 and
+SEED 1 (values in each test's comment: seed 0 / seed 1; "no seed" where the numbers do not
+depend on it)."""
+
+import json
+
+import pytest
+
+from conftest import REPO, parameters_of
+
+from gae_lib.book import glued_values
+from gae_lib.documents.latentspace2020 import (AE_EPOCHS, BARRIER_SHARE, CLAIMS,
+                                                LATENT_SIZES, WGAN_EPOCHS, WEIGHTS_ALIKE)
+
+CHAPTER = "book/latent-space-size"
+LARGE = LATENT_SIZES[-1]
+
+
+@pytest.fixture(scope="module")
+def glued(executed_chapter):
+    return glued_values(executed_chapter(CHAPTER))
+
+
+def test_the_parameters_cell_has_every_documented_parameter():
+    assert parameters_of(CHAPTER) == ["QUICK", "N_DIGITS", "N_OTHER", "N_SAMPLES", "INVERT_STEPS",
+                                      "CLASSIFIER_STEPS", "SEED", "DEVICE"]
+
+
+def test_the_models_were_trained_as_the_documents_module_says(glued):
+    assert glued["wgan_steps"] == WGAN_EPOCHS * 938 // 5 and glued["ae_steps"] == AE_EPOCHS * 938
+    for d in LATENT_SIZES:   # eq. 5's radius
+        assert glued[f"radius_{d}"] ** 2 == pytest.approx(d + 3 * (2 * d) ** 0.5)
+
+
+def test_the_ae_bounds_the_wgan_gp_and_both_errors_fall_with_the_size(glued):
+    # test MSE (pixels in [-1, 1]), d = 2 -> 128: AE 0.149 -> 0.0099 / 0.184 -> 0.0109,
+    # WGAN-GP 0.252 -> 0.053 / 0.296 -> 0.051; the AE below at all four sizes in both
+    for d in LATENT_SIZES:
+        assert glued[f"test_error_AE_{d}"] < glued[f"test_error_WGAN-GP_{d}"], d
+    assert glued["test_error_AE_128"] < 0.2 * glued["test_error_AE_2"]
+    assert glued["test_error_WGAN-GP_128"] < 0.35 * glued["test_error_WGAN-GP_2"]
+    # training / test error (30 digits each): 0.90-1.46 over the models and both seeds
+    for label in ("AE", "WGAN-GP"):
+        for d in LATENT_SIZES:
+            assert 0.7 < glued[f"memorised_{label}-{d}"] < 1.7, (label, d)
+
+
+def test_samples_stay_flat_while_the_ae_sharpens_and_noise_stays_hard(glued):
+    # Frechet spread over sizes (largest / smallest): WGAN-GP samples 1.93 / 2.01,
+    # AE reconstructions 19.7 / 20.5
+    assert glued["spread_WGAN-GP-samples"] < 3 and glued["spread_AE-reconstructions"] > 10
+    # letters and fashion, WGAN-GP: 0.415 -> 0.143 / 0.416 -> 0.156
+    assert glued["other_error_128"] < 0.5 * glued["other_error_2"]
+    # error kept from d = 2 to 128: noise 0.71 / 0.72, test digits 0.21 / 0.17
+    assert glued["kept_noise"] > 0.5 and glued["kept_test-digits"] < 0.35
+
+
+def test_the_path_weights_and_classifier_facts(glued):
+    # share without a barrier, smallest over the sizes: 0.67 / 0.80
+    assert min(glued[f"no_barrier_{d}"] for d in LATENT_SIZES) > 0.55
+    # weights (no seed): convolutions' std spread 5%, kurtosis -1.07 to -0.88 (uniform-like),
+    # moved 28% to 78% of their initial norm
+    assert glued["worst_spread"] < 0.15
+    assert glued["conv_kurtosis_high"] < -0.5 and glued["conv_moved_low"] > 0.2
+    # classifier on WGAN-GP reconstructions (20 steps): d = 2 0.115 / 0.256, d = 128 0.301 / 0.435
+    assert glued["accuracy_WGAN-GP-128"] > glued["accuracy_WGAN-GP-2"] + 0.1
+
+
+def test_the_paper_vs_book_table_checks_every_claim(glued):
+    claims = glued["claims"]
+    assert list(claims) == list(CLAIMS)
+    assert glued["n_compared"] == len(CLAIMS)
+    assert glued["n_agree"] == sum(c["holds"] is True for c in claims.values())
+
+
+def test_each_claim_outcome_follows_from_its_numbers(glued):
+    claims = glued["claims"]
+    assert claims["ae_lower_bound"]["holds"] == (glued["n_below"] == len(LATENT_SIZES))
+    for claim_id, relation in (("ae_falls", "<"), ("gan_falls", "<"), ("perception", "<"),
+                               ("samples_flat", "<"), ("shift", "<"), ("other_images", "<"),
+                               ("noise", ">"), ("mnist_usefulness", ">")):
+        c = claims[claim_id]
+        assert c["holds"] == (c["value"] < c["versus"] if relation == "<"
+                              else c["value"] > c["versus"]), c
+    assert claims["projection"]["holds"] == (glued[f"outside_{LARGE}"] > 0.5)
+    assert claims["no_barrier"]["holds"] == (min(glued[f"no_barrier_{d}"]
+                                                 for d in LATENT_SIZES) > 0.5)
+    assert claims["weights_alike"]["holds"] == (glued["worst_spread"] < WEIGHTS_ALIKE)
+    assert glued["barrier_share"] == BARRIER_SHARE and glued["alike"] == WEIGHTS_ALIKE
+
+
+def test_exercise_self_checks_wait_for_an_answer(executed_chapter):
+    texts = ["".join(o.get("text", "")) for c in executed_chapter(CHAPTER)["cells"]
+             for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert sum("Not attempted yet" in t for t in texts) == 3
+
+
+def test_reference_json_holds_the_full_mode_numbers():
+    ref = json.loads((REPO / "book" / "reference" / "latent-space-size.json").read_text())
+    values = ref["values"]
+    assert values["n_samples"] == 3000 and values["n_digits"] == 200
+    assert values["invert_steps"] == 40 and values["free_steps"] == 160
