@@ -152,6 +152,9 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
     x = x.to(device)
     rng = torch.Generator().manual_seed(seed)
     candidates = prior.sample(n_starts, generator=rng).to(device)
+    # The starts obey the constraint too: a prior sample outside eq. 5's ball (~1-2% of them)
+    # would otherwise be returned as it is when no step improves on it.
+    constrain(candidates, rng)
     starts, start_loss = best_starts(generator, x, mask, candidates, k=restarts)
     k = starts.shape[1]
     # Each image is descended from its k best starts side by side; the best end point wins.

@@ -154,6 +154,17 @@ def test_projected_adam_stays_in_the_ball():
     assert (found.loss <= found.start_loss + 1e-6).all()
 
 
+def test_projected_codes_are_in_the_ball_even_when_no_step_improves_on_the_start():
+    """With 0 steps the code returned is the best start: it must obey eq. 5 as well (d = 2:
+    ~2% of prior samples lie outside the ball)."""
+    torch.manual_seed(0)
+    g = Generator(latent_dim=2).eval()
+    with torch.no_grad():
+        x = g(torch.randn(64, 2) * 3)
+    found = projected_adam(g, x, steps=0, n_starts=1000)
+    assert (found.z.norm(dim=1) <= ball_radius(2) * (1 + 1e-6)).all()
+
+
 def test_without_projection_codes_leave_the_ball():
     """latentspace2020 Fig. 10: images made from codes ~3x the prior's scale are fitted by
     codes outside the eq. 5 ball once the projection is off (measured: all five end outside,
