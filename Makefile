@@ -7,6 +7,10 @@
 #   make lab    JupyterLab with the chapters' lab editions (numbers shown, solutions closed)
 #   make handout  the chapters for a class, without solutions, and a solutions edition
 SHELL := /bin/bash
+# Python caches each module's bytecode in __pycache__ (ignored by git) when it is first
+# imported.  Where the environment turns that off, every process -- each chapter's kernel,
+# each training subprocess -- compiles torch from source again: 4-8 s each, measured.
+unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -19,6 +19,21 @@ FAVUZZI_LINE_UP = {
     "VAE": ("neural", "favuzzi2019/vae"),
 }
 
+def self_checks_waiting(notebook: dict) -> int:
+    """How many exercise self-checks of an executed chapter said they wait for an answer."""
+    texts = ["".join(o.get("text", "")) for c in notebook["cells"]
+             for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    return sum("Not attempted yet" in t for t in texts)
+
+
+def assert_claims_table_counts(glued: dict, claims: dict) -> None:
+    """The paper-vs-book table lists every claim, in order, and counts those that hold."""
+    table = glued["claims"]
+    assert list(table) == list(claims)
+    assert glued["n_compared"] == len(claims)
+    assert glued["n_agree"] == sum(c["holds"] is True for c in table.values())
+
+
 # chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).
 CHAPTER_SECONDS: dict[str, dict[str, float]] = {}
 

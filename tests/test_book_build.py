@@ -93,3 +93,15 @@ def test_aae_chapter_has_its_figures_tables_and_kernel_free_figure(built_site):
     assert "plotly_hover" in html             # its hover script came with it
     assert html.count("<table") >= 6   # networks, prior, Parzen, Table 2, clusters, claims
     assert "Traceback" not in html and "Claim(" not in html
+
+
+def test_latent_space_chapter_has_its_figures_tables_and_interactive_figures(built_site):
+    html = (built_site / "book" / "latent-space-size.html").read_text()
+    images = re.findall(r'<img[^>]+src="([^"]+\.png)"', html)
+    assert len(images) >= 10, len(images)   # diagram, errors, grids, norms, surfaces, weights
+    for src in images:
+        assert (built_site / "book" / src).stat().st_size > 2_000, src
+    assert html.count("Plotly.newPlot") == 2   # the latent-size twin and the 3-D loss surface
+    assert '"type": "surface"' in html or '"type":"surface"' in html
+    assert html.count("<table") >= 5   # models, errors, Frechet, weights, claims
+    assert "Traceback" not in html and "Claim(" not in html

@@ -81,6 +81,7 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
 
 @pytest.mark.parametrize("chapter,n_figures", [("book/comparison-of-encodings", 3),
                                                ("book/a-first-gan-and-vae", 2),
+                                               ("book/latent-space-size", 1),
                                                ("book/adversarial-autoencoders", 1)])
 def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_url):
     page = open_page(browser, f"{site_url}/{chapter}.html")
@@ -125,6 +126,33 @@ def test_hovering_the_code_plane_shows_the_image_of_that_code(browser, site_url)
     # the hover shows a tile of the sprite: the image axis spans one 28-pixel tile
     span = plot.evaluate("gd => gd.layout.xaxis2.range")
     assert span[1] - span[0] == pytest.approx(28)
+    assert page.errors == [] and page.blocked == []
+    page.close()
+
+
+def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(browser, site_url):
+    page = open_page(browser, f"{site_url}/book/latent-space-size.html")
+    plot = page.locator("article .js-plotly-plot:has(.gl-container)").first
+    plot.scroll_into_view_if_needed()
+    visible = lambda: plot.evaluate("gd => gd._fullData.map(t => t.visible === true)")
+    title = lambda: plot.evaluate("gd => gd._fullLayout.title.text")
+    assert visible() == [True, False, False, False], visible()
+    plot.locator(".updatemenu-header").first.click()
+    plot.locator(".updatemenu-button").last.click()
+    page.wait_for_timeout(500)
+    assert visible() == [False, False, False, True], visible()
+    assert title().endswith("d = 128"), title()
+    camera = lambda: plot.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)")
+    before = camera()
+    box = plot.locator(".gl-container").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.4, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert camera() != before, "dragging the surface did not turn it"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    plot.screenshot(path=str(SCREENSHOTS / "latent-space-size-surface.png"))
     assert page.errors == [] and page.blocked == []
     page.close()
 

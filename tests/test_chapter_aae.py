@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import REPO, parameters_of
+from conftest import REPO, assert_claims_table_counts, parameters_of, self_checks_waiting
 
 from gae_lib.book import glued_values
 
@@ -96,10 +96,7 @@ def test_the_2d_aae_separates_the_digits_far_better_than_pca(glued):
 def test_paper_vs_book_table_checks_every_claim(glued):
     from gae_lib.documents.makhzani2016 import CLAIMS
 
-    claims = glued["claims"]
-    assert list(claims) == list(CLAIMS)
-    assert glued["n_compared"] == len(CLAIMS)
-    assert glued["n_agree"] == sum(c["holds"] is True for c in claims.values())
+    assert_claims_table_counts(glued, CLAIMS)
 
 
 def test_each_claim_outcome_follows_from_its_numbers(glued):
@@ -126,9 +123,7 @@ def test_exercise_answers_in_the_solutions_are_what_the_chapter_computes(glued):
 
 
 def test_exercise_self_checks_wait_for_an_answer(executed_chapter):
-    texts = ["".join(o.get("text", "")) for c in executed_chapter(CHAPTER)["cells"]
-             for o in c.get("outputs", []) if o.get("name") == "stdout"]
-    assert sum("Not attempted yet" in t for t in texts) == 3
+    assert self_checks_waiting(executed_chapter(CHAPTER)) == 3
 
 
 def test_reference_json_holds_the_full_mode_numbers():

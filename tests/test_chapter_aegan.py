@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import REPO, parameters_of
+from conftest import REPO, assert_claims_table_counts, parameters_of, self_checks_waiting
 
 from gae_lib.book import glued_values
 from gae_lib.documents.lazarou2022 import CLAIMS, COLLAPSE_KL, SEEDS
@@ -83,10 +83,7 @@ def test_exercise_answers_in_the_solutions_are_what_the_chapter_computes(glued):
 
 
 def test_paper_vs_book_table_checks_every_claim(glued):
-    claims = glued["claims"]
-    assert list(claims) == list(CLAIMS)
-    assert glued["n_compared"] == len(CLAIMS)
-    assert glued["n_agree"] == sum(c["holds"] is True for c in claims.values())
+    assert_claims_table_counts(glued, CLAIMS)
 
 
 def test_each_claim_outcome_follows_from_its_numbers(glued):
@@ -103,9 +100,7 @@ def test_each_claim_outcome_follows_from_its_numbers(glued):
 
 
 def test_exercise_self_checks_wait_for_an_answer(executed_chapter):
-    texts = ["".join(o.get("text", "")) for c in executed_chapter(CHAPTER)["cells"]
-             for o in c.get("outputs", []) if o.get("name") == "stdout"]
-    assert sum("Not attempted yet" in t for t in texts) == 3
+    assert self_checks_waiting(executed_chapter(CHAPTER)) == 3
 
 
 def test_reference_json_holds_the_full_mode_numbers():
