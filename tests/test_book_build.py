@@ -40,6 +40,7 @@ def test_every_chapter_in_the_toc_was_executed_without_error(built_site):
             f"{chapter}: {outputs} of {len(cells)} cells have outputs"
         )
         assert "output traceback" not in html and "output error" not in html, chapter
+        assert "Claim(id=" not in html, f"{chapter}: a claim's repr printed as a cell output"
 
 
 def test_encodings_chapter_has_its_figures_tables_and_kernel_free_figures(built_site):
