@@ -138,7 +138,7 @@ def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(browser, site_
     title = lambda: plot.evaluate("gd => gd._fullLayout.title.text")
     assert visible() == [True, False, False, False], visible()
     plot.locator(".updatemenu-header").first.click()
-    plot.locator(".updatemenu-button").last.click()
+    plot.locator(".updatemenu-dropdown-button").last.click()
     page.wait_for_timeout(500)
     assert visible() == [False, False, False, True], visible()
     assert title().endswith("d = 128"), title()
