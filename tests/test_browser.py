@@ -144,7 +144,7 @@ def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(browser, site_
     assert title().endswith("d = 128"), title()
     camera = lambda: plot.evaluate("gd => JSON.stringify(gd._fullLayout.scene.camera.eye)")
     before = camera()
-    box = plot.locator(".gl-container").first.bounding_box()
+    box = plot.locator(".gl-container canvas").first.bounding_box()   # the container has no height
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.4, steps=8)
