@@ -99,7 +99,8 @@ def loss_surfaces_3d(surfaces: dict[str, tuple[np.ndarray, np.ndarray]]):
                           {"title.text": f"Loss surface, {t}"}])
                for i, t in enumerate(titles)]
     fig.update_layout(
-        title=dict(text=f"Loss surface, {titles[0]}", font_size=14), height=520,
+        title=dict(text=f"Loss surface, {titles[0]}", font_size=14, x=0.5, xanchor="center"),
+        height=520,   # centred: the size menu sits at the top left
         margin=dict(l=10, r=10, t=60, b=10),
         updatemenus=[dict(buttons=buttons, direction="down", x=0.0, y=1.12, xanchor="left")],
         scene=dict(xaxis_title="a (along z* − z0)", yaxis_title="b", zaxis_title="MSE"))
