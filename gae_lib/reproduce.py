@@ -48,12 +48,13 @@ def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
 
 
 def flat(values: dict, prefix: str = "") -> dict:
-    """Nested glued values (e.g. the claims) as dotted names: claims.doe_ae.value."""
+    """Nested glued values (e.g. the claims) as dotted names: claims.doe_ae.value.  A null
+    (a claim with nothing to compare against) is left out: there is nothing to compare."""
     out = {}
     for name, value in values.items():
         if isinstance(value, dict):
             out.update(flat(value, f"{prefix}{name}."))
-        else:
+        elif value is not None:
             out[prefix + name] = value
     return out
 

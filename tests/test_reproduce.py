@@ -18,6 +18,9 @@ def test_differences_lists_changed_and_missing_values():
     assert rows["a"][3] == 0.5 and rows["a"][4] == 0.5
     assert rows["b"][3] == 0
     assert rows["gone"][2] is None and rows["new"][1] is None
+    # a null on both sides (a claim without a "versus") is not a value present on one side
+    assert differences({"c": {"versus": None, "value": 1}}, {"c": {"versus": None, "value": 1}}) \
+        == [("c.value", 1, 1, 0, 0.0)]
 
 
 def test_reproduce_prints_the_differences_of_a_run_against_the_reference(
