@@ -19,6 +19,7 @@ FAVUZZI_LINE_UP = {
     "VAE": ("neural", "favuzzi2019/vae"),
 }
 
+
 def self_checks_waiting(notebook: dict) -> int:
     """How many exercise self-checks of an executed chapter said they wait for an answer."""
     texts = ["".join(o.get("text", "")) for c in notebook["cells"]
