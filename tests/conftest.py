@@ -47,9 +47,9 @@ def pytest_terminal_summary(terminalreporter):
     if not CHAPTER_SECONDS:
         return
     terminalreporter.section("what each chapter costs the test run (wall seconds)")
-    terminalreporter.write_line(
-        f"(chapters run {SIDE_BY_SIDE} at a time, one torch thread each: their times overlap)"
-    )
+    in_the_lab = any("JupyterLab Run All" in parts for parts in CHAPTER_SECONDS.values())
+    how = "all at once in JupyterLab" if in_the_lab else f"{SIDE_BY_SIDE} at a time under papermill"
+    terminalreporter.write_line(f"(chapters run {how}, one torch thread each: times overlap)")
     for chapter, parts in CHAPTER_SECONDS.items():
         detail = ", ".join(f"{what} {s:.0f}" for what, s in parts.items())
         terminalreporter.write_line(f"{chapter}: {sum(parts.values()):.0f} s ({detail})")
@@ -104,18 +104,102 @@ def uses_fixture(session, name: str) -> bool:
     return any(name in getattr(item, "fixturenames", ()) for item in session.items)
 
 
+def browser_available() -> bool:
+    """Chromium and Playwright are installed (CI must have both: the browser fixture says)."""
+    import importlib.util
+
+    return (any(map(shutil.which, CHROMIUM_NAMES))
+            and importlib.util.find_spec("playwright") is not None)
+
+
+def chapters_the_session_runs(session) -> list[str]:
+    """Every chapter of the TOC when the session builds the book; else those its tests of
+    executed chapters name (a ``chapter`` parameter, or their module's CHAPTER)."""
+    from gae_lib.book import toc_chapters
+
+    if uses_fixture(session, "built_site"):
+        return toc_chapters()
+    named = set()
+    for item in session.items:
+        if not {"executed_chapter", "lab_run"} & set(getattr(item, "fixturenames", ())):
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "chapter" in callspec.params:
+            named.add(callspec.params["chapter"])
+        elif getattr(item.module, "CHAPTER", None):
+            named.add(item.module.CHAPTER)
+    return [c for c in toc_chapters() if c in named]
+
+
+@pytest.fixture(scope="session")
+def lab_run(request, tmp_path_factory, cache, browser):
+    """chapter -> labrun.LabRun: the chapter's lab edition run in JupyterLab (QUICK
+    parameters, one torch thread per kernel).  The first call runs every chapter the session
+    needs, all at once; this is each chapter's one execution in `make test`."""
+    import labrun
+
+    from gae_lib import edition
+    from gae_lib.book import quick_parameters, toc_chapters
+
+    root = tmp_path_factory.mktemp("lab")
+    edition.write_lab(toc_chapters(), root,
+                      parameters={c: quick_parameters(c) for c in toc_chapters()})
+    edition.write_lab_settings()
+    done: dict = {}
+    with labrun.jupyterlab(root, ONE_TORCH_THREAD) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page_errors: list[str] = []
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        page.goto(f"{url}/lab", wait_until="domcontentloaded")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.started",
+                               timeout=120_000)
+        page.evaluate("window.jupyterapp.started")
+
+        def run(chapter: str):
+            if chapter not in done:
+                todo = [c for c in chapters_the_session_runs(request.session) if c not in done]
+                todo = todo if chapter in todo else [chapter]
+                done.update(labrun.run_all(page, root, todo, SCREENSHOTS))
+                for c in todo:
+                    record_chapter_seconds(c, "JupyterLab Run All", done[c].seconds)
+                    record_chapter_seconds(c, "solutions", done[c].solutions_seconds)
+            return done[chapter]
+
+        run.page_errors = page_errors
+        yield run
+        page.close()
+
+
 @pytest.fixture(scope="session")
 def executed_chapter(request, tmp_path_factory, cache):
-    """chapter -> its notebook executed once per session by papermill with its QUICK
-    parameters; a failure names the chapter and papermill's report of the failing cell.
-    When the session builds the book (it needs every chapter), the first call runs them all,
-    side by side."""
+    """chapter -> its notebook executed once per session with its QUICK parameters: the
+    notebook JupyterLab saved after Run All (lab_run; its code cells are the chapter's), or,
+    where Chromium is not installed (never on CI), a papermill run.  A failure names the
+    chapter and its failing cell."""
+    if browser_available() or os.environ.get("CI") == "true":
+        import labrun
+
+        lab_run = request.getfixturevalue("lab_run")
+
+        def from_the_lab(chapter: str) -> dict:
+            done = lab_run(chapter)
+            assert done.finished, f"{chapter}: Run All did not finish in {done.seconds:.0f} s"
+            assert not labrun.errors(done.saved), (
+                f"{chapter} failed in JupyterLab: {failing_cell(done.saved)}")
+            return done.saved
+
+        return from_the_lab
+    return papermill_runs(request, tmp_path_factory)
+
+
+def papermill_runs(request, tmp_path_factory):
+    """chapter -> its notebook executed by papermill with its QUICK parameters, the chapters
+    the session needs side by side at the first call."""
     import json
-    import os
     import subprocess
     import time
 
-    from gae_lib.book import papermill_command, quick_parameters, to_notebook, toc_chapters
+    from gae_lib.book import papermill_command, quick_parameters, to_notebook
 
     done = {}
 
@@ -137,8 +221,7 @@ def executed_chapter(request, tmp_path_factory, cache):
 
     def run(chapter: str) -> dict:
         if chapter not in done:
-            every = uses_fixture(request.session, "built_site")
-            todo = longest_first(set(toc_chapters()) | {chapter}) if every else [chapter]
+            todo = longest_first(set(chapters_the_session_runs(request.session)) | {chapter})
             done.update(side_by_side({c: (lambda c=c: execute(c)) for c in todo if c not in done}))
         proc, notebook = done[chapter]
         assert proc.returncode == 0, (
@@ -152,8 +235,8 @@ def executed_chapter(request, tmp_path_factory, cache):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, executed_chapter) -> Path:
     """The book built once per session, warnings as errors, from an execution cache seeded with
-    the papermill QUICK runs of the chapters (so `make test` executes each chapter twice, not
-    three times: papermill here, JupyterLab later in test_lab).  Full mode is `make book`'s."""
+    the chapters' QUICK runs (executed_chapter), so `make test` executes each chapter once.
+    Full mode is `make book`'s."""
     import os
     import subprocess
     import sys
@@ -198,10 +281,13 @@ def built_site(tmp_path_factory, executed_chapter) -> Path:
 
 
 def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None:
-    """Store a chapter's papermill-executed notebook in a Jupyter Book execution cache under the
-    key the build computes for ``source`` (myst-nb's reading of the .md: its code cells and
-    their metadata), so the build takes the outputs instead of executing it again.  The cell
-    papermill injected after the parameters cell is dropped: every other code cell lines up."""
+    """Store a chapter's executed notebook in a Jupyter Book execution cache under the key the
+    build computes for ``source`` (myst-nb's reading of the .md: its code cells and their
+    metadata), so the build takes the outputs instead of executing it again.  The cell that
+    sets the QUICK parameters is dropped, and the lab edition's moved NBVAL_CHECK_OUTPUT
+    lines ignored: every other code cell lines up."""
+    from labrun import unmarked
+
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -217,8 +303,8 @@ def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None
         if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])
     ]
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == ["".join(c["source"]) for c in ran], (
-        f"{source}: the papermill run's code cells do not match the chapter's"
+    assert [unmarked({"source": c.source}) for c in code] == [unmarked(c) for c in ran], (
+        f"{source}: the executed notebook's code cells do not match the chapter's"
     )
     for number, (cell, done) in enumerate(zip(code, ran), 1):
         cell.outputs = nbformat.from_dict(done["outputs"])
@@ -248,6 +334,7 @@ def failing_cell(notebook: dict | None) -> str:
 
 # Headless Chromium for the website's and JupyterLab's tests (test_browser, test_lab).
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
+SCREENSHOTS = REPO / "_build" / "screenshots"
 
 
 def unavailable(reason: str):
