@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from gae_lib import aegan_tasks, metrics, zoo
+from gae_lib import aegan_tasks, metrics, tracking, zoo
 from gae_lib.config import TrainConfig
 from gae_lib.documents import config as zoo_config
 from gae_lib.train import train
@@ -14,6 +14,12 @@ from gae_lib.train import train
 
 def tiny(track_every: int) -> TrainConfig:
     return zoo_config("lazarou2022/gan-seed0").with_(track_every=track_every, snapshot_every=0)
+
+
+@pytest.fixture(autouse=True)
+def few_tracked_samples(monkeypatch):
+    """These tests are about the loop, not the measure: 256 tracked samples, not 2,000."""
+    monkeypatch.setattr(tracking, "TRACK_SAMPLES", 256)
 
 
 def test_the_loop_records_samples_every_few_steps_and_ships_their_snapshots(tmp_path, cache):

@@ -54,7 +54,7 @@ def test_latent_sliders_every_control(neural, classifier, digits):
 
 def test_completion_every_mask_method_and_source(models, digits):
     letters = data.tensors("letters", "test", n=3)[0]
-    w = CompletionWidget(models, {"digits": digits[:3], "letters": letters})
+    w = CompletionWidget(models, {"digits": digits[:3], "letters": letters}, n_starts=50)
     w.steps.value = 10
     seen = set()
     for source, mask, method in itertools.product(

@@ -8,6 +8,7 @@ import math
 import torch
 
 from ..batching import batched
+from ..inference import frozen_copy
 
 
 @torch.no_grad()
@@ -17,8 +18,10 @@ def test_accuracy(classifier, x: torch.Tensor, y: torch.Tensor) -> float:
 
 @torch.no_grad()
 def reconstruction_mse(encoder, generator, x: torch.Tensor) -> float:
-    """favuzzi2019 eq. 1 on held-out images: MSE(x, G(E(x))), codes = posterior means for a VAE."""
-    x_hat = batched(lambda b: generator(encoder.encode(b)), x)
+    """favuzzi2019 eq. 1 on held-out images: MSE(x, G(E(x))), codes = posterior means for a VAE.
+    G decodes through its inference copy (the same function up to round-off, ~3x faster)."""
+    decode = frozen_copy(generator)
+    x_hat = batched(lambda b: decode(encoder.encode(b)), x)
     return (x_hat - x).pow(2).mean().item()
 
 

@@ -13,16 +13,19 @@ from .render import images_png
 
 
 class CompletionWidget(ModelWidget):
-    """Corrupted / completed / original, and the error on the hidden pixels."""
+    """Corrupted / completed / original, and the error on the hidden pixels.  ``n_starts``:
+    prior samples the masked inversion starts from (the best one; fewer answer faster on a
+    slow machine)."""
 
     def __init__(
         self,
         models: dict,
         sources: dict[str, torch.Tensor],
         methods=(MASKED_INVERSION, "AE", "E_NN"),
+        n_starts: int = 1000,
     ):
         super().__init__(models, next(iter(sources.values())))
-        self.sources = sources
+        self.sources, self.n_starts = sources, n_starts
         self.source = W.ToggleButtons(options=list(sources), description="images")
         self.index = W.IntSlider(
             value=0, min=0, max=min(len(s) for s in sources.values()) - 1, description="image"
@@ -39,7 +42,8 @@ class CompletionWidget(ModelWidget):
     def refresh(self) -> None:
         x = self.sources[self.source.value][self.index.value : self.index.value + 1]
         mask = make_mask(self.mask.value, x, seed=self.index.value)
-        completed = complete(self.method.value, self.models, x, mask, steps=self.steps.value)
+        completed = complete(self.method.value, self.models, x, mask, steps=self.steps.value,
+                             n_starts=self.n_starts)
         self.image.value = images_png(
             torch.cat([with_unknown_grey(x, mask), completed, x]), scale=6
         )
