@@ -1,8 +1,11 @@
 import os
 import shutil
+import time
 from pathlib import Path
 
+import labrun
 import pytest
+from labrun import CHROMIUM_NAMES, ONE_TORCH_THREAD
 
 from gae_lib import data
 from gae_lib.book import parameter_names as parameters_of  # noqa: F401 (chapter tests)
@@ -70,13 +73,13 @@ def mnist_copy(cache, tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-# Chapters execute two at a time, each kernel with one torch thread: on 2 cores that keeps
+# Where papermill runs the chapters (no Chromium, outside CI), they execute two at a time,
+# each kernel with one torch thread: on 2 cores that keeps
 # both busy without the oversubscription that slows torch's threads ~12x when two 2-thread
 # processes share the cores.  Measured (QUICK, papermill): favuzzi2019 chapter 102 s and the
 # wanare chapter 45 s one after the other with 2 threads (146 s); side by side with 1 thread
 # each, 111 s and 49 s (111 s).
 SIDE_BY_SIDE = 2
-ONE_TORCH_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def side_by_side(jobs: dict):
@@ -131,43 +134,64 @@ def chapters_the_session_runs(session) -> list[str]:
     return [c for c in toc_chapters() if c in named]
 
 
+# The tests that read executed chapters (or the book built from them) run last, so that the
+# lab run, started in the background as the session starts, executes the chapters while the
+# unit tests run.
+NEEDS_CHAPTERS = {"executed_chapter", "lab_run", "built_site"}
+LAB: dict = {}   # "process": the session's background lab run, until its results are read
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: bool(NEEDS_CHAPTERS & set(getattr(item, "fixturenames", ()))))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lab_in_the_background(request, tmp_path_factory):
+    """Start the lab run of every chapter the session needs (labrun.start), with one torch
+    thread in this process while it runs: the chapters' kernels have the cores."""
+    import torch
+
+    chapters = chapters_the_session_runs(request.session)
+    if chapters and (browser_available() or os.environ.get("CI") == "true"):
+        request.getfixturevalue("cache")   # the data, verified, before any kernel reads it
+        LAB["threads"] = torch.get_num_threads()
+        torch.set_num_threads(1)
+        LAB["process"] = labrun.start(tmp_path_factory.mktemp("lab-run"), chapters)
+    yield
+    if "process" in LAB:
+        LAB.pop("process").stop()
+
+
 @pytest.fixture(scope="session")
-def lab_run(request, tmp_path_factory, cache, browser):
+def lab_run(tmp_path_factory, cache, chromium):
     """chapter -> labrun.LabRun: the chapter's lab edition run in JupyterLab (QUICK
-    parameters, one torch thread per kernel).  The first call runs every chapter the session
-    needs, all at once; this is each chapter's one execution in `make test`."""
-    import labrun
+    parameters, one torch thread per kernel); ``page_errors``: the page's JavaScript errors.
+    The chapters the session needs run all at once, in the background from its start; this
+    is each chapter's one execution in `make test`."""
+    import torch
 
-    from gae_lib import edition
-    from gae_lib.book import quick_parameters, toc_chapters
+    runs: dict = {}
 
-    root = tmp_path_factory.mktemp("lab")
-    edition.write_lab(toc_chapters(), root,
-                      parameters={c: quick_parameters(c) for c in toc_chapters()})
-    edition.write_lab_settings()
-    done: dict = {}
-    with labrun.jupyterlab(root, ONE_TORCH_THREAD) as url:
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page_errors: list[str] = []
-        page.on("pageerror", lambda e: page_errors.append(str(e)))
-        page.goto(f"{url}/lab", wait_until="domcontentloaded")
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.started",
-                               timeout=120_000)
-        page.evaluate("window.jupyterapp.started")
+    def run(chapter: str):
+        if chapter not in runs and "process" in LAB:
+            began = time.perf_counter()
+            done, errors = LAB.pop("process").results()
+            torch.set_num_threads(LAB.pop("threads"))
+            runs.update(done)
+            run.page_errors.extend(errors)
+            for c, r in done.items():
+                record_chapter_seconds(c, "JupyterLab Run All", r.seconds)
+                record_chapter_seconds(c, "solutions", r.solutions_seconds)
+            record_chapter_seconds("(all chapters)", "tests waiting for the lab run",
+                                   time.perf_counter() - began)
+        if chapter not in runs:   # a chapter the session's tests did not name
+            done, errors = labrun.start(tmp_path_factory.mktemp("lab-run"), [chapter]).results()
+            runs.update(done)
+            run.page_errors.extend(errors)
+        return runs[chapter]
 
-        def run(chapter: str):
-            if chapter not in done:
-                todo = [c for c in chapters_the_session_runs(request.session) if c not in done]
-                todo = todo if chapter in todo else [chapter]
-                done.update(labrun.run_all(page, root, todo, SCREENSHOTS))
-                for c in todo:
-                    record_chapter_seconds(c, "JupyterLab Run All", done[c].seconds)
-                    record_chapter_seconds(c, "solutions", done[c].solutions_seconds)
-            return done[chapter]
-
-        run.page_errors = page_errors
-        yield run
-        page.close()
+    run.page_errors = []
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -177,8 +201,6 @@ def executed_chapter(request, tmp_path_factory, cache):
     where Chromium is not installed (never on CI), a papermill run.  A failure names the
     chapter and its failing cell."""
     if browser_available() or os.environ.get("CI") == "true":
-        import labrun
-
         lab_run = request.getfixturevalue("lab_run")
 
         def from_the_lab(chapter: str) -> dict:
@@ -286,7 +308,6 @@ def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None
     metadata), so the build takes the outputs instead of executing it again.  The cell that
     sets the QUICK parameters is dropped, and the lab edition's moved NBVAL_CHECK_OUTPUT
     lines ignored: every other code cell lines up."""
-    from labrun import unmarked
 
     import nbformat
     from jupyter_cache import get_cache
@@ -303,7 +324,8 @@ def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None
         if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])
     ]
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert [unmarked({"source": c.source}) for c in code] == [unmarked(c) for c in ran], (
+    assert [labrun.unmarked({"source": c.source}) for c in code] == [
+        labrun.unmarked(c) for c in ran], (
         f"{source}: the executed notebook's code cells do not match the chapter's"
     )
     for number, (cell, done) in enumerate(zip(code, ran), 1):
@@ -333,8 +355,6 @@ def failing_cell(notebook: dict | None) -> str:
 
 
 # Headless Chromium for the website's and JupyterLab's tests (test_browser, test_lab).
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
-SCREENSHOTS = REPO / "_build" / "screenshots"
 
 
 def unavailable(reason: str):

@@ -5,13 +5,18 @@ kernel) runs in every notebook at once and JupyterLab saves each; then each exer
 solution (the solutions edition's answer cell) and its self-check run in the same kernel.
 
 This is the chapters' one execution in `make test`: the saved notebooks are what the facts
-tests read and what seeds the test build's execution cache (conftest.py).
+tests read and what seeds the test build's execution cache (conftest.py).  It runs in a
+process of its own (``start``; ``python tests/labrun.py OUT CHAPTER...``), begun when the
+session starts, so that the chapters execute while the unit tests run: alone, the unit
+tests keep about one of two cores busy.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gae_lib import edition
+from gae_lib.book import quick_parameters, toc_chapters
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "_build" / "screenshots"
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Each kernel with one torch thread: six kernels and the browser share the cores without
+# torch's threads waiting for each other at every op.
+ONE_TORCH_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 RUN_ALL_TIMEOUT_S = 1800   # all six QUICK chapters at once take ~6 min on 2 cores
 
@@ -33,11 +46,15 @@ PANEL = ("const panel = Array.from(window.jupyterapp.shell.widgets('main'))"
 class LabRun:
     """One chapter's lab edition, run in JupyterLab."""
     seen: dict                # what a student sees before running anything (`reading`)
-    saved: dict               # the notebook JupyterLab saved after Run All
+    notebook: str             # the file JupyterLab saved after Run All
     finished: bool            # Run All ended (every cell ran, or one raised) in time
     seconds: float            # Run All's wall time
     checks: list[str] | None = None   # each self-check's printout after its solution
     solutions_seconds: float = 0.0
+
+    @property
+    def saved(self) -> dict:
+        return json.loads(Path(self.notebook).read_text())
 
 
 def on_panel(body: str, asynchronous: bool = False, argument: str = "path") -> str:
@@ -152,8 +169,7 @@ def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[st
     for chapter in chapters:
         path = notebook_path(chapter)
         page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
-        saved = json.loads((root / path).read_text())
-        runs[chapter] = LabRun(seen[chapter], saved, chapter in seconds,
+        runs[chapter] = LabRun(seen[chapter], str(root / path), chapter in seconds,
                                seconds.get(chapter, time.perf_counter() - started[chapter]))
     for chapter in chapters:   # after every save: the solutions leave the saved notebooks alone
         if runs[chapter].finished and not errors(runs[chapter].saved):
@@ -209,3 +225,71 @@ def source(cell) -> str:
 def unmarked(cell) -> str:
     """The code without the NBVAL_CHECK_OUTPUT line (the lab edition moves it to the end)."""
     return "\n".join(line for line in source(cell).splitlines() if line != edition.CHECK_OUTPUT)
+
+
+class Background:
+    """``run_all`` of some chapters in a process of its own (``start``)."""
+
+    def __init__(self, out: Path, chapters: list[str]):
+        self.out, self.chapters = out, chapters
+        self.log = out / "labrun.log"
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen([sys.executable, __file__, str(out), *chapters],
+                                            stdout=log, stderr=subprocess.STDOUT)
+
+    def results(self, timeout: float = RUN_ALL_TIMEOUT_S + 600) -> tuple[dict, list[str]]:
+        """Wait for the run: (chapter -> LabRun, the page's JavaScript errors)."""
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise RuntimeError(f"the lab run did not end in {timeout:.0f} s: "
+                               f"{self.log.read_text()[-3000:]}") from None
+        if code != 0:
+            raise RuntimeError(f"the lab run of {self.chapters} failed (exit status {code}): "
+                               f"{self.log.read_text()[-3000:]}")
+        done = json.loads((self.out / "runs.json").read_text())
+        return ({c: LabRun(**r) for c, r in done["runs"].items()}, done["page_errors"])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(60)
+
+
+def start(out: Path, chapters: list[str]) -> Background:
+    return Background(out, chapters)
+
+
+def chromium() -> str | None:
+    return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+
+
+def main(out: Path, chapters: list[str]) -> None:
+    """The lab editions of every chapter in OUT/lab, JupyterLab on them, ``run_all`` of
+    ``chapters`` from headless Chromium; the results in OUT/runs.json."""
+    from playwright.sync_api import sync_playwright
+
+    root = out / "lab"
+    edition.write_lab(toc_chapters(), root,
+                      parameters={c: quick_parameters(c) for c in toc_chapters()})
+    edition.write_lab_settings()
+    with jupyterlab(root, ONE_TORCH_THREAD) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page_errors: list[str] = []
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        page.goto(f"{url}/lab", wait_until="domcontentloaded")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.started",
+                               timeout=120_000)
+        page.evaluate("window.jupyterapp.started")
+        runs = run_all(page, root, chapters, SCREENSHOTS)
+        browser.close()
+    (out / "runs.json").write_text(json.dumps(
+        {"runs": {c: dataclasses.asdict(r) for c, r in runs.items()},
+         "page_errors": page_errors}))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2:])
