@@ -249,6 +249,7 @@ class Background:
             raise RuntimeError(f"the lab run of {self.chapters} failed (exit status {code}): "
                                f"{self.log.read_text()[-3000:]}")
         done = json.loads((self.out / "runs.json").read_text())
+        self.ended = (self.out / "runs.json").stat().st_mtime
         return ({c: LabRun(**r) for c, r in done["runs"].items()}, done["page_errors"])
 
     def stop(self) -> None:
