@@ -148,19 +148,10 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def lab_in_the_background(request, tmp_path_factory):
-    """Start the lab run of every chapter the session needs (labrun.start), with one torch
-    thread in this process while it runs: the chapters' kernels have the cores."""
-    import torch
-
+    """Start the lab run of every chapter the session needs (labrun.start, niced)."""
     chapters = chapters_the_session_runs(request.session)
     if chapters and (browser_available() or os.environ.get("CI") == "true"):
-        import sklearn.linear_model  # noqa: F401 (loads SciPy's BLAS, so that it is limited too)
-        import threadpoolctl
-
         request.getfixturevalue("cache")   # the data, verified, before any kernel reads it
-        LAB["threads"] = torch.get_num_threads()
-        torch.set_num_threads(1)
-        LAB["blas"] = threadpoolctl.threadpool_limits(1)
         LAB["process"] = labrun.start(tmp_path_factory.mktemp("lab-run"), chapters)
         LAB["started"] = time.time()
     yield
@@ -174,7 +165,6 @@ def lab_run(tmp_path_factory, cache, chromium):
     parameters, one torch thread per kernel); ``page_errors``: the page's JavaScript errors.
     The chapters the session needs run all at once, in the background from its start; this
     is each chapter's one execution in `make test`."""
-    import torch
 
     runs: dict = {}
 
@@ -185,8 +175,6 @@ def lab_run(tmp_path_factory, cache, chromium):
             done, errors = background.results()
             record_chapter_seconds("(all chapters)", "lab run in the background",
                                    background.ended - LAB.pop("started"))
-            torch.set_num_threads(LAB.pop("threads"))
-            LAB.pop("blas").restore_original_limits()
             runs.update(done)
             run.page_errors.extend(errors)
             for c, r in done.items():

@@ -227,15 +227,22 @@ def unmarked(cell) -> str:
     return "\n".join(line for line in source(cell).splitlines() if line != edition.CHECK_OUTPUT)
 
 
+# The lab run's priority below the tests' (it and everything it starts: JupyterLab, the
+# kernels, Chromium).  The unit tests keep about one core busy and get it at once; the lab
+# run takes what they leave, and both cores when they are done.
+NICE = 10
+
+
 class Background:
-    """``run_all`` of some chapters in a process of its own (``start``)."""
+    """``run_all`` of some chapters in a process of its own (``start``), niced."""
 
     def __init__(self, out: Path, chapters: list[str]):
         self.out, self.chapters = out, chapters
         self.log = out / "labrun.log"
-        with open(self.log, "w") as log:
+        with open(self.log, "w") as log:   # niced: the tests beside it come first
             self.process = subprocess.Popen([sys.executable, __file__, str(out), *chapters],
-                                            stdout=log, stderr=subprocess.STDOUT)
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=lambda: os.nice(NICE))
 
     def results(self, timeout: float = RUN_ALL_TIMEOUT_S + 600) -> tuple[dict, list[str]]:
         """Wait for the run: (chapter -> LabRun, the page's JavaScript errors)."""
