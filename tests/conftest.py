@@ -190,7 +190,6 @@ def lab_run(tmp_path_factory, cache, chromium):
     parameters, one torch thread per kernel); ``page_errors``: the page's JavaScript errors.
     The chapters the session needs run all at once, in the background from its start; this
     is each chapter's one execution in `make test`."""
-
     runs: dict = {}
 
     def run(chapter: str):
@@ -332,7 +331,6 @@ def seed_execution_cache(cache_path: Path, source: Path, executed: dict) -> None
     metadata), so the build takes the outputs instead of executing it again.  The cell that
     sets the QUICK parameters is dropped, and the lab edition's moved NBVAL_CHECK_OUTPUT
     lines ignored: every other code cell lines up."""
-
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn

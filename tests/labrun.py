@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -52,8 +53,8 @@ class LabRun:
     checks: list[str] | None = None   # each self-check's printout after its solution
     solutions_seconds: float = 0.0
 
-    @property
-    def saved(self) -> dict:
+    @functools.cached_property
+    def saved(self) -> dict:   # read once: the facts tests ask for it many times
         return json.loads(Path(self.notebook).read_text())
 
 
