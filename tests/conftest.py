@@ -5,7 +5,7 @@ from pathlib import Path
 
 import labrun
 import pytest
-from labrun import CHROMIUM_NAMES, ONE_TORCH_THREAD
+from labrun import ONE_TORCH_THREAD
 
 from gae_lib import data
 from gae_lib.book import parameter_names as parameters_of  # noqa: F401 (chapter tests)
@@ -112,8 +112,7 @@ def browser_available() -> bool:
     """Chromium and Playwright are installed (CI must have both: the browser fixture says)."""
     import importlib.util
 
-    return (any(map(shutil.which, CHROMIUM_NAMES))
-            and importlib.util.find_spec("playwright") is not None)
+    return labrun.chromium() is not None and importlib.util.find_spec("playwright") is not None
 
 
 def chapters_the_session_runs(session) -> list[str]:
@@ -148,7 +147,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def lab_in_the_background(request, tmp_path_factory):
-    """Start the lab run of every chapter the session needs (labrun.start, niced), with one
+    """Start the lab run of every chapter the session needs (labrun.Background, niced), with one
     torch and BLAS thread in this process until it ends.  Measured in `make test`: with two
     threads each, the scikit-learn tests took 107 s instead of 13 s beside the kernels."""
     chapters = chapters_the_session_runs(request.session)
@@ -161,7 +160,7 @@ def lab_in_the_background(request, tmp_path_factory):
         LAB["threads"] = torch.get_num_threads()
         torch.set_num_threads(1)
         LAB["blas"] = threadpoolctl.threadpool_limits(1)
-        LAB["process"] = labrun.start(tmp_path_factory.mktemp("lab-run"), chapters)
+        LAB["process"] = labrun.Background(tmp_path_factory.mktemp("lab-run"), chapters)
         LAB["started"] = time.time()
     yield
     if "process" in LAB:
@@ -208,7 +207,8 @@ def lab_run(tmp_path_factory, cache, chromium):
             record_chapter_seconds("(all chapters)", "tests waiting for the lab run",
                                    time.perf_counter() - began)
         if chapter not in runs:   # a chapter the session's tests did not name
-            done, errors = labrun.start(tmp_path_factory.mktemp("lab-run"), [chapter]).results()
+            alone = labrun.Background(tmp_path_factory.mktemp("lab-run"), [chapter])
+            done, errors = alone.results()
             runs.update(done)
             run.page_errors.extend(errors)
         return runs[chapter]
@@ -387,7 +387,7 @@ def unavailable(reason: str):
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+    path = labrun.chromium()
     if path is None:
         unavailable(
             "Chromium not found (install Debian's `chromium` package to run the browser tests)"

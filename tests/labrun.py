@@ -6,7 +6,7 @@ solution (the solutions edition's answer cell) and its self-check run in the sam
 
 This is the chapters' one execution in `make test`: the saved notebooks are what the facts
 tests read and what seeds the test build's execution cache (conftest.py).  It runs in a
-process of its own (``start``; ``python tests/labrun.py OUT CHAPTER...``), begun when the
+process of its own (``Background``; ``python tests/labrun.py OUT CHAPTER...``), begun when the
 session starts, so that the chapters execute while the unit tests run: alone, the unit
 tests keep about one of two cores busy.
 """
@@ -235,7 +235,7 @@ NICE = 10
 
 
 class Background:
-    """``run_all`` of some chapters in a process of its own (``start``), niced."""
+    """``run_all`` of some chapters in a process of its own, niced."""
 
     def __init__(self, out: Path, chapters: list[str]):
         self.out, self.chapters = out, chapters
@@ -264,10 +264,6 @@ class Background:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(60)
-
-
-def start(out: Path, chapters: list[str]) -> Background:
-    return Background(out, chapters)
 
 
 def chromium() -> str | None:
