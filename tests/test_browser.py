@@ -55,9 +55,29 @@ def open_page(browser, url):
     return page
 
 
+@pytest.fixture(scope="module")
+def chapter_page(browser, site_url):
+    """``chapter_page(chapter)``: the chapter's page, loaded once for this module's tests
+    (a load costs 5-10 s: plotly, MathJax, the in-browser models).  The tests run in file
+    order: the first to ask for a page (the offline-rendering test, which screenshots it as
+    a reader first sees it) gets it untouched; later ones move sliders and hover, each
+    scrolling to what it tests.  ``page.errors`` and ``page.blocked`` hold everything since
+    the load, so every test's check covers the tests before it on that page as well."""
+    pages = {}
+
+    def page_of(chapter):
+        if chapter not in pages:
+            pages[chapter] = open_page(browser, f"{site_url}/{chapter}.html")
+        return pages[chapter]
+
+    yield page_of
+    for page in pages.values():
+        page.close()
+
+
 @pytest.mark.parametrize("chapter", toc_pages())
-def test_page_renders_completely_offline(chapter, browser, site_url):
-    page = open_page(browser, f"{site_url}/{chapter}.html")
+def test_page_renders_completely_offline(chapter, chapter_page):
+    page = chapter_page(chapter)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}.png"), full_page=True)
     assert page.blocked == [], f"{chapter} asked for non-local resources: {page.blocked}"
@@ -76,15 +96,14 @@ def test_page_renders_completely_offline(chapter, browser, site_url):
         f"els => els.map(e => e.data.length && e.querySelectorAll('{TRACE_DRAWN}').length)",
     )
     assert all(plots), f"{chapter}: a plotly figure without rendered traces: {plots}"
-    page.close()
 
 
 @pytest.mark.parametrize("chapter,n_figures", [("book/comparison-of-encodings", 3),
                                                ("book/a-first-gan-and-vae", 2),
                                                ("book/latent-space-size", 1),
                                                ("book/adversarial-autoencoders", 1)])
-def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_url):
-    page = open_page(browser, f"{site_url}/{chapter}.html")
+def test_kernel_free_slider_moves_the_figure(chapter, n_figures, chapter_page):
+    page = chapter_page(chapter)
     plots = page.locator("article .js-plotly-plot:has(.slider-container)")
     assert plots.count() == n_figures
     for i in range(plots.count()):
@@ -101,11 +120,10 @@ def test_kernel_free_slider_moves_the_figure(chapter, n_figures, browser, site_u
         page.wait_for_timeout(300)
         assert plot.evaluate("gd => gd._fullLayout.sliders[0].active") != active
         assert image() != before, f"figure {i + 1}: the slider moved but the image did not change"
-    page.close()
 
 
-def test_hovering_the_code_plane_shows_the_image_of_that_code(browser, site_url):
-    page = open_page(browser, f"{site_url}/book/adversarial-autoencoders.html")
+def test_hovering_the_code_plane_shows_the_image_of_that_code(chapter_page):
+    page = chapter_page("book/adversarial-autoencoders")
     plot = page.locator("article .js-plotly-plot").first
     plot.scroll_into_view_if_needed()
     shown = lambda: plot.locator(".imagelayer image").first.get_attribute("href")
@@ -127,11 +145,10 @@ def test_hovering_the_code_plane_shows_the_image_of_that_code(browser, site_url)
     span = plot.evaluate("gd => gd.layout.xaxis2.range")
     assert span[1] - span[0] == pytest.approx(28)
     assert page.errors == [] and page.blocked == []
-    page.close()
 
 
-def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(browser, site_url):
-    page = open_page(browser, f"{site_url}/book/latent-space-size.html")
+def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(chapter_page):
+    page = chapter_page("book/latent-space-size")
     plot = page.locator("article .js-plotly-plot:has(.gl-container)").first
     plot.scroll_into_view_if_needed()
     visible = lambda: plot.evaluate("gd => gd._fullData.map(t => t.visible === true)")
@@ -154,14 +171,14 @@ def test_the_loss_surface_menu_switches_sizes_and_a_drag_turns_it(browser, site_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     plot.screenshot(path=str(SCREENSHOTS / "latent-space-size-surface.png"))
     assert page.errors == [] and page.blocked == []
-    page.close()
 
 
 LIVE_CHAPTERS = ["book/comparison-of-encodings", "book/a-first-gan-and-vae"]
 
 
-def open_live(browser, url):
-    page = open_page(browser, url)
+def live_page(chapter_page, chapter):
+    """The chapter's page once its live sliders have drawn their first frame."""
+    page = chapter_page(chapter)
     page.wait_for_selector("div.gae-live.gae-live-ready, div.gae-live.gae-live-failed",
                            timeout=120_000)
     assert page.evaluate("window.gaeLive.errors") == []
@@ -174,13 +191,13 @@ def canvas_pixels(page) -> str:
 
 
 @pytest.mark.parametrize("chapter", LIVE_CHAPTERS)
-def test_live_sliders_decode_in_the_browser_as_torch_does(chapter, browser, site_url):
+def test_live_sliders_decode_in_the_browser_as_torch_does(chapter, chapter_page):
     import torch
 
     from gae_lib import zoo
     from gae_lib.widgets.live import decode_base64
 
-    page = open_live(browser, f"{site_url}/{chapter}.html")
+    page = live_page(chapter_page, chapter)
     config = json.loads(page.eval_on_selector("script.gae-live-config", "e => e.textContent"))
     classifier = zoo.load("book/classifier")["classifier"]
     for m in config["models"]:
@@ -199,12 +216,11 @@ def test_live_sliders_decode_in_the_browser_as_torch_does(chapter, browser, site
                                       "bars => bars.map(b => +b.dataset.p)")
     assert np.abs(np.array(shown) - expected.numpy()).max() <= 1e-3
     assert page.errors == [] and page.blocked == []
-    page.close()
 
 
 @pytest.mark.parametrize("chapter", LIVE_CHAPTERS)
-def test_dragging_a_live_slider_redraws_the_image(chapter, browser, site_url):
-    page = open_live(browser, f"{site_url}/{chapter}.html")
+def test_dragging_a_live_slider_redraws_the_image(chapter, chapter_page):
+    page = live_page(chapter_page, chapter)
     widget = page.locator("div.gae-live").first
     widget.scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -229,7 +245,6 @@ def test_dragging_a_live_slider_redraws_the_image(chapter, browser, site_url):
     times = page.evaluate("window.gaeLive.frameTimes")
     (SCREENSHOTS / f"{name}-live-frame-ms.json").write_text(json.dumps(times))
     assert page.errors == [] and page.blocked == []
-    page.close()
 
 
 def test_live_sliders_explain_themselves_when_opened_from_disk(browser, built_site):
@@ -267,18 +282,22 @@ EFFECTIVE_COLOURS = """selector => {
 }"""
 
 
-def test_dark_mode_keeps_the_chapter_readable(browser, site_url):
+def test_dark_mode_keeps_the_chapter_readable(browser, site_url, chapter_page):
     """The theme's light/dark switch stays: in dark mode the page switches its colours,
     logs no error, and the live sliders use the theme's text colour (screenshots of both
-    modes in _build/screenshots/, looked at when the switch was kept)."""
+    modes in _build/screenshots/, looked at when the switch was kept).  Light is what a
+    reader with no preference gets: the page the other tests used."""
     chapter = "book/comparison-of-encodings"
     for mode in ("light", "dark"):
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.errors = []
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.add_init_script(f"localStorage.setItem('theme', '{mode}'); "
-                             f"localStorage.setItem('mode', '{mode}');")
-        page.goto(f"{site_url}/{chapter}.html", wait_until="networkidle")
+        if mode == "light":
+            page = chapter_page(chapter)
+        else:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.errors = []
+            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+            page.add_init_script(f"localStorage.setItem('theme', '{mode}'); "
+                                 f"localStorage.setItem('mode', '{mode}');")
+            page.goto(f"{site_url}/{chapter}.html", wait_until="networkidle")
         page.wait_for_selector("div.gae-live.gae-live-ready", timeout=120_000)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         text, background = page.evaluate(EFFECTIVE_COLOURS, "div.gae-live label")
@@ -286,4 +305,4 @@ def test_dark_mode_keeps_the_chapter_readable(browser, site_url):
         page.locator("div.gae-live").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}-{mode}.png"))
         assert page.errors == [], f"{mode} mode: {page.errors}"
-        page.close()
+    page.close()
