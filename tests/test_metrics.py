@@ -70,6 +70,26 @@ def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mn
     legit = [i for i in order.tolist() if copy.errors[i] <= threshold]
     assert [copy.steps[i] for i in legit] == sorted((copy.steps[i] for i in legit), reverse=True)
     assert constant.errors[constant.ranked()].diff().le(0).all()
+    # several models' samples in one inversion: each sample's decision is the one it got alone
+    # (its error too, up to the round-off of another batch shape)
+    both = metrics.densities_of_encoding({"copy": own[:8], "constant": grey[:8]}, detector,
+                                         threshold, **settings)
+    assert list(both) == ["copy", "constant"] and both["copy"].samples == 8
+    for name, alone in (("copy", copy), ("constant", constant)):
+        legit = alone.errors[:8] <= threshold
+        assert torch.equal(both[name].errors <= threshold, legit), name
+        assert both[name].errors[~legit] == pytest.approx(alone.errors[:8][~legit], rel=1e-3)
+
+
+def test_density_of_encoding_names_what_it_expected():
+    detector = ConstantGenerator()
+    grey = torch.zeros(2, 1, 28, 28)
+    with pytest.raises(ValueError, match="threshold: expected a finite"):
+        metrics.density_of_encoding(grey, detector, float("nan"))
+    with pytest.raises(ValueError, match="samples: expected {model: images}"):
+        metrics.densities_of_encoding({}, detector, 1.0)
+    with pytest.raises(ValueError, match=r"samples\['AE'\]"):
+        metrics.densities_of_encoding({"AE": torch.zeros(2, 784)}, detector, 1.0)
 
 
 @pytest.mark.parametrize("k, n", [(0, 200_000), (3, 10), (10, 10), (172_000, 200_000)])

@@ -1,7 +1,12 @@
 """Every measurement the five documents use, on batched tensors (see each module)."""
 
 from .reconstruction import reconstruction_error
-from .density import binomial_interval, density_of_encoding, outlier_threshold
+from .density import (
+    binomial_interval,
+    densities_of_encoding,
+    density_of_encoding,
+    outlier_threshold,
+)
 from .modes import mode_coverage
 from .samples import digit_statistics, reconstruction_mse, stacked_mode_coverage, test_accuracy
 from .separability import (
@@ -36,6 +41,7 @@ __all__ = [
     "reconstruction_error",
     "binomial_interval",
     "density_of_encoding",
+    "densities_of_encoding",
     "outlier_threshold",
     "mode_coverage",
     "digit_statistics",

@@ -84,9 +84,30 @@ def density_of_encoding(samples, detector, threshold: float, **invert_kwargs) ->
     """favuzzi2019 eq. 3 for decoded prior samples G(z), z ~ P_Z: a sample is legit (a
     non-outlier) when the detector GAN reproduces it with L1 error <= ``threshold``; its
     descent stops as soon as it does."""
+    return densities_of_encoding({"samples": samples}, detector, threshold,
+                                 **invert_kwargs)["samples"]
+
+
+def densities_of_encoding(samples: dict, detector, threshold: float,
+                          **invert_kwargs) -> dict[str, DensityOfEncoding]:
+    """``density_of_encoding`` of several models' samples (``{model: images}``) from one
+    inversion: one pass of the detector over the starts, and chunks that stay full while one
+    model's legit samples leave early.  Each sample's decision is the one it gets alone."""
     if not np.isfinite(threshold) or threshold < 0:
         raise ValueError(f"threshold: expected a finite L1 error >= 0, got {threshold!r}")
-    errors, steps = detector_errors(detector, samples, stop_below=threshold, **invert_kwargs)
+    if not isinstance(samples, dict) or not samples:
+        raise ValueError(f"samples: expected {{model: images}}, got {type(samples).__name__}")
+    channels = getattr(detector, "channels", None)
+    images = [check_images(x, f"samples[{name!r}]", channels=channels)
+              for name, x in samples.items()]
+    errors, steps = detector_errors(detector, torch.cat(images), stop_below=threshold,
+                                    **invert_kwargs)
+    sizes = [len(x) for x in images]
+    return {name: _density(e, s, threshold)
+            for name, e, s in zip(samples, errors.split(sizes), steps.split(sizes))}
+
+
+def _density(errors: torch.Tensor, steps: torch.Tensor, threshold: float) -> DensityOfEncoding:
     k = int((errors <= threshold).sum())
     return DensityOfEncoding(
         k / len(errors), k, len(errors), binomial_interval(k, len(errors)), threshold, errors,
