@@ -8,6 +8,9 @@ This run is each chapter's one execution in `make test`: the facts tests read th
 notebooks and the test build's execution cache is seeded from them (conftest.py).
 Screenshots go to _build/screenshots/lab-*.png.
 """
+import os
+import time
+
 import pytest
 from labrun import RUN_ALL_TIMEOUT_S, errors, unmarked
 
@@ -68,3 +71,35 @@ def test_the_lab_edition_runs_the_chapters_code(chapter, lab_run, tmp_path):
         unmarked(c) for c in chapter_code], f"{chapter}: the lab edition's code cells differ"
     marked = [c for c in lab_code if edition.CHECK_OUTPUT in "".join(c["source"])]
     assert marked, f"{chapter}: no cell is marked NBVAL_CHECK_OUTPUT (for nbval by hand)"
+
+
+def test_processes_the_lab_run_starts_in_sessions_of_their_own_are_niced():
+    """Jupyter starts each kernel (and Playwright Chromium) with setsid; where Linux groups
+    scheduling by session (autogroup), only the group's nice value counts against the test
+    session's, so the lab run sets it for those groups -- not for its own group, which it
+    shares with the tests."""
+    import subprocess
+    import sys
+
+    from labrun import NICE, autogroup, descendants, nice_their_autogroups
+
+    own = autogroup("self")
+    apart = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             start_new_session=True)
+    inside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert {apart.pid, inside.pid} <= set(descendants(os.getpid()))
+        if own is None:   # no autogroups on this kernel: nice alone works, nothing to change
+            assert nice_their_autogroups() == 0
+            return
+        for _ in range(20):          # unprivileged writes are rate-limited (0.1 s)
+            nice_their_autogroups()
+            if autogroup(apart.pid)[1] == NICE:
+                break
+            time.sleep(0.2)
+        assert autogroup(apart.pid) == (autogroup(apart.pid)[0], NICE)
+        assert autogroup(apart.pid)[0] != own[0]
+        assert autogroup(inside.pid) == autogroup("self") == own   # the tests' group untouched
+    finally:
+        apart.kill()
+        inside.kill()
