@@ -84,6 +84,7 @@ def density_of_encoding(samples, detector, threshold: float, **invert_kwargs) ->
     """favuzzi2019 eq. 3 for decoded prior samples G(z), z ~ P_Z: a sample is legit (a
     non-outlier) when the detector GAN reproduces it with L1 error <= ``threshold``; its
     descent stops as soon as it does."""
+    samples = check_images(samples, "samples", channels=getattr(detector, "channels", None))
     return densities_of_encoding({"samples": samples}, detector, threshold,
                                  **invert_kwargs)["samples"]
 
