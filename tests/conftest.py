@@ -40,6 +40,7 @@ def assert_claims_table_counts(glued: dict, claims: dict) -> None:
 
 # chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).
 CHAPTER_SECONDS: dict[str, dict[str, float]] = {}
+KERNEL_CPU_SECONDS: dict[str, float] = {}   # chapter -> its lab kernel's CPU time in Run All
 
 
 def record_chapter_seconds(chapter: str, what: str, seconds: float) -> None:
@@ -56,7 +57,9 @@ def pytest_terminal_summary(terminalreporter):
     for chapter, parts in CHAPTER_SECONDS.items():
         detail = ", ".join(f"{what} {s:.0f} s" for what, s in parts.items())
         total = "" if chapter.startswith("(") else f"{sum(parts.values()):.0f} s: "
-        terminalreporter.write_line(f"{chapter}: {total}{detail}")
+        cpu = KERNEL_CPU_SECONDS.get(chapter)
+        cpu = "" if cpu is None else f" (its kernel: {cpu:.0f} s of CPU)"
+        terminalreporter.write_line(f"{chapter}: {total}{detail}{cpu}")
 
 
 @pytest.fixture(scope="session")
@@ -91,17 +94,6 @@ def side_by_side(jobs: dict):
     with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
-
-
-def longest_first(chapters) -> list[str]:
-    """Chapters ordered by their full-mode time in book/reference/ (the intro has none)."""
-    import json
-
-    def seconds(chapter):
-        reference = REPO / "book" / "reference" / f"{Path(chapter).name}.json"
-        return json.loads(reference.read_text())["seconds"] if reference.exists() else 0.0
-
-    return sorted(chapters, key=seconds, reverse=True)
 
 
 def uses_fixture(session, name: str) -> bool:
@@ -204,6 +196,8 @@ def lab_run(tmp_path_factory, cache, chromium):
             for c, r in done.items():
                 record_chapter_seconds(c, "JupyterLab Run All", r.seconds)
                 record_chapter_seconds(c, "solutions", r.solutions_seconds)
+                if r.kernel_cpu_seconds is not None:
+                    KERNEL_CPU_SECONDS[c] = r.kernel_cpu_seconds
             record_chapter_seconds("(all chapters)", "tests waiting for the lab run",
                                    time.perf_counter() - began)
         if chapter not in runs:   # a chapter the session's tests did not name
@@ -266,7 +260,7 @@ def papermill_runs(request, tmp_path_factory):
 
     def run(chapter: str) -> dict:
         if chapter not in done:
-            todo = longest_first(set(chapters_the_session_runs(request.session)) | {chapter})
+            todo = labrun.longest_first(set(chapters_the_session_runs(request.session)) | {chapter})
             done.update(side_by_side({c: (lambda c=c: execute(c)) for c in todo if c not in done}))
         proc, notebook = done[chapter]
         assert proc.returncode == 0, (
