@@ -149,59 +149,61 @@ def longest_first(chapters) -> list[str]:
     return sorted(chapters, key=seconds, reverse=True)
 
 
-def run_all(page, root: Path, chapters: list[str], screenshots: Path,
-            favoured: dict | None = None) -> dict[str, LabRun]:
-    """Open each chapter (read it, screenshot it), then Run All in every one at once; wait,
-    save, and run each exercise's solution and self-check.  chapter -> LabRun.  The longest
-    chapter starts first and its kernel's id goes into ``favoured`` (kernel id -> nice
-    value; see ``nice_their_autogroups``)."""
+def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[str, LabRun]:
+    """Open each chapter (read it, screenshot it) and start Run All, the longest chapter first;
+    as each one ends, save it and run each exercise's solution and self-check in its kernel,
+    while the others go on.  chapter -> LabRun."""
     seen, started, kernels = {}, {}, {}
     screenshots.mkdir(parents=True, exist_ok=True)
-    for rank, chapter in enumerate(longest_first(chapters)):
+    for chapter in longest_first(chapters):
         path = notebook_path(chapter)
         open_notebook(page, path)
         seen[chapter] = reading(page, path)
         page.screenshot(path=str(screenshots / f"lab-{Path(chapter).name}.png"))
         kernels[chapter] = page.evaluate(on_panel("return panel.sessionContext.session.kernel.id;"),
                                          path)
-        if rank == 0 and favoured is not None:
-            favoured[kernels[chapter]] = FAVOURED_NICE
         started[chapter] = time.perf_counter()
         page.evaluate(on_panel("window.jupyterapp.shell.activateById(panel.id); "
                                "window.jupyterapp.commands.execute('notebook:run-all-cells');"),
                       path)
-    cpu = {}
-    seconds = {}
+    runs, solving = {}, {}
     deadline = time.time() + RUN_ALL_TIMEOUT_S
-    while len(seconds) < len(started) and time.time() < deadline:
-        for chapter in started.keys() - seconds.keys():
+    while len(runs) < len(started) and time.time() < deadline:
+        for chapter in started.keys() - runs.keys():
+            path = notebook_path(chapter)
             state = page.evaluate(on_panel("""
                 const code = panel.content.widgets.filter(c => c.model.type === 'code');
                 const errors = code.some(c => c.model.outputs.toJSON().some(
                     o => o.output_type === 'error'));
                 return {idle: panel.sessionContext.session.kernel.status === 'idle',
                         pending: code.filter(c => c.model.executionCount === null).length,
-                        errors};"""), notebook_path(chapter))
+                        errors};"""), path)
             if state["idle"] and (state["pending"] == 0 or state["errors"]):
-                seconds[chapter] = time.perf_counter() - started[chapter]
-                cpu[chapter] = cpu_seconds(kernel_pids([kernels[chapter]]).get(kernels[chapter]))
+                seconds = time.perf_counter() - started[chapter]
+                cpu = cpu_seconds(kernel_pids([kernels[chapter]]).get(kernels[chapter]))
+                page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
+                runs[chapter] = LabRun(seen[chapter], str(root / path), True, seconds,
+                                       kernel_cpu_seconds=cpu)
+                if not errors(runs[chapter].saved):  # the solutions leave the saved file alone
+                    start_solutions(page, chapter)
+                    solving[chapter] = runs[chapter]
         time.sleep(2)
-    runs = {}
-    for chapter in chapters:
+    for chapter in started.keys() - runs.keys():   # Run All did not end in time
         path = notebook_path(chapter)
         page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
-        runs[chapter] = LabRun(seen[chapter], str(root / path), chapter in seconds,
-                               seconds.get(chapter, time.perf_counter() - started[chapter]),
-                               kernel_cpu_seconds=cpu.get(chapter))
-    for chapter in chapters:   # after every save: the solutions leave the saved notebooks alone
-        if runs[chapter].finished and not errors(runs[chapter].saved):
-            began = time.perf_counter()
-            runs[chapter].checks = solved_checks(page, chapter)
-            runs[chapter].solutions_seconds = time.perf_counter() - began
+        runs[chapter] = LabRun(seen[chapter], str(root / path), False,
+                               time.perf_counter() - started[chapter])
+    while solving and time.time() < deadline + 600:
+        for chapter, run in list(solving.items()):
+            done = page.evaluate("path => window.labChecks[path]", notebook_path(chapter))
+            if done["done"]:
+                run.checks, run.solutions_seconds = done["printed"], done["seconds"]
+                del solving[chapter]
+        time.sleep(1)
     page.evaluate(on_panel("window.jupyterapp.shell.activateById(panel.id);"),
                   notebook_path(chapters[-1]))
     page.screenshot(path=str(screenshots / "lab-after-run-all.png"))
-    return runs
+    return {chapter: runs[chapter] for chapter in chapters}
 
 
 def errors(notebook: dict) -> list[tuple[int, str, str]]:
@@ -211,33 +213,43 @@ def errors(notebook: dict) -> list[tuple[int, str, str]]:
             for o in c.get("outputs", []) if o["output_type"] == "error"]
 
 
-def solved_checks(page, chapter: str) -> list[str]:
-    """Each exercise's solution (from the solutions edition) and then its self-check, run in
-    the chapter's kernel: what each self-check printed."""
+def start_solutions(page, chapter: str) -> None:
+    """Start running each exercise's solution (from the solutions edition) and then its
+    self-check in the chapter's kernel, one after another; ``window.labChecks[path]`` says
+    when they are done, what each self-check printed (and any error's name), and how long
+    it took."""
     solved = edition.edition(chapter, "solutions")
     code = [c for c in solved["cells"] if c["cell_type"] == "code"]
-    printed = []
-    for i, cell in enumerate(code):
-        if "solution" in cell["metadata"].get("tags", []):
-            run_in_kernel(page, chapter, source(cell))
-            printed.append(run_in_kernel(page, chapter, source(code[i + 1])))
-    return printed
-
-
-def run_in_kernel(page, chapter: str, code: str) -> str:
-    """Run ``code`` in the notebook's kernel; its printed text (and any error's name)."""
-    return page.evaluate(on_panel("""
-        const future = panel.sessionContext.session.kernel.requestExecute(
-            {code: args.code, store_history: false});
-        const out = [];
-        future.onIOPub = msg => {
-          const c = msg.content;
-          if (msg.header.msg_type === 'stream') out.push(c.text);
-          if (msg.header.msg_type === 'error') out.push(`${c.ename}: ${c.evalue}`);
+    pairs = [(source(cell), source(code[i + 1])) for i, cell in enumerate(code)
+             if "solution" in cell["metadata"].get("tags", [])]
+    page.evaluate(on_panel("""
+        const kernel = panel.sessionContext.session.kernel;
+        const record = {done: false, printed: [], seconds: 0};
+        (window.labChecks = window.labChecks || {})[path] = record;
+        const run = async code => {
+          const future = kernel.requestExecute({code, store_history: false});
+          const out = [];
+          future.onIOPub = msg => {
+            const c = msg.content;
+            if (msg.header.msg_type === 'stream') out.push(c.text);
+            if (msg.header.msg_type === 'error') out.push(`${c.ename}: ${c.evalue}`);
+          };
+          await future.done;
+          return out.join('');
         };
-        await future.done;
-        return out.join('');""", asynchronous=True, argument="args"),
-        {"path": notebook_path(chapter), "code": code})
+        const began = performance.now();
+        (async () => {
+          try {
+            for (const [solution, check] of args.pairs) {
+              await run(solution);
+              record.printed.push(await run(check));
+            }
+          } catch (e) {
+            record.printed.push(`the lab run could not execute: ${e}`);
+          }
+          record.seconds = (performance.now() - began) / 1000;
+          record.done = true;
+        })();""", argument="args"), {"path": notebook_path(chapter), "pairs": pairs})
 
 
 def source(cell) -> str:
@@ -253,9 +265,6 @@ def unmarked(cell) -> str:
 # kernels, Chromium).  The unit tests keep about one core busy and get it at once; the lab
 # run takes what they leave, and both cores when they are done.
 NICE = 10
-# The longest chapter's kernel (one torch thread) at a higher priority than the others': at an
-# equal share it ended last, alone on one core while the other idled (measured: 80-100 s).
-FAVOURED_NICE = 5
 
 
 def autogroup(pid: int | str) -> tuple[str, int] | None:
@@ -311,24 +320,21 @@ def cpu_seconds(pid: int | None) -> float | None:
         return None
 
 
-def nice_their_autogroups(nice: int = NICE, favoured: dict | None = None) -> int:
+def nice_their_autogroups(nice: int = NICE) -> int:
     """Give this process's descendants in scheduling groups of their own the lab run's
-    priority, or the kernels in ``favoured`` (kernel id -> nice value) theirs; returns how
-    many groups were changed.  Where the kernel groups processes by session (autogroup,
-    Linux's default on desktops and these VMs), a process's nice value counts only against
-    its own session's: Jupyter starts every kernel, and Playwright Chromium, in a new
-    session, so niced or not each got as much CPU as the whole test session (measured: six
-    kernels left the unit tests about half a core)."""
+    priority; returns how many groups were changed.  Where the kernel groups processes by
+    session (autogroup, Linux's default on desktops and these VMs), a process's nice value
+    counts only against its own session's: Jupyter starts every kernel, and Playwright
+    Chromium, in a new session, so niced or not each got as much CPU as the whole test
+    session (measured: six kernels left the unit tests about half a core)."""
     own = autogroup("self")
-    wanted = {pid: favoured[k] for k, pid in kernel_pids(favoured or {}).items()}
     changed = 0
     for pid in descendants(os.getpid()):
         group = autogroup(pid)
-        want = wanted.get(pid, nice)
-        if own is None or group is None or group[0] == own[0] or group[1] == want:
+        if own is None or group is None or group[0] == own[0] or group[1] >= nice:
             continue
         try:
-            Path(f"/proc/{pid}/autogroup").write_text(str(want))
+            Path(f"/proc/{pid}/autogroup").write_text(str(nice))
             changed += 1
         except OSError:   # it ended, or the 0.1-s rate limit of unprivileged writes: next round
             pass
@@ -379,11 +385,9 @@ def main(out: Path, chapters: list[str]) -> None:
     root = out / "lab"
     ended = threading.Event()
 
-    favoured: dict[str, int] = {}   # the longest chapter's kernel (run_all fills it in)
-
     def keep_niced():   # kernels start as notebooks open: look again every second
         while not ended.wait(1.0):
-            nice_their_autogroups(favoured=dict(favoured))
+            nice_their_autogroups()
 
     threading.Thread(target=keep_niced, daemon=True).start()
     edition.write_lab(toc_chapters(), root,
@@ -399,7 +403,7 @@ def main(out: Path, chapters: list[str]) -> None:
         page.wait_for_function("window.jupyterapp && window.jupyterapp.started",
                                timeout=120_000)
         page.evaluate("window.jupyterapp.started")
-        runs = run_all(page, root, chapters, SCREENSHOTS, favoured)
+        runs = run_all(page, root, chapters, SCREENSHOTS)
         browser.close()
     ended.set()
     (out / "runs.json").write_text(json.dumps(

@@ -30,9 +30,17 @@ def site_url(built_site):
         yield url.rstrip("/")
 
 
-def open_page(browser, url):
-    """A page with every non-local request blocked and recorded, and console errors kept."""
+# A page's load may wait behind the others' (they load side by side) on a busy machine.
+LOAD_TIMEOUT_MS = 120_000
+
+
+def start_page(browser, url, init_script: str | None = None):
+    """A page with every non-local request blocked and recorded, and console errors kept,
+    that has begun to load ``url`` (``finish_loading`` waits for it); ``init_script`` runs
+    in it before the page's own scripts."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    if init_script:
+        page.add_init_script(init_script)
     page.blocked, page.errors = [], []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -44,13 +52,20 @@ def open_page(browser, url):
         return r.abort()
 
     page.route("**/*", route)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+    return page
+
+
+def finish_loading(page):
+    """Wait until the page has loaded, plotly has plotted every figure and MathJax is done."""
+    page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
     # plotly draws after the load event: wait until every figure div has been plotted.
     page.wait_for_function(
         "() => [...document.querySelectorAll('.plotly-graph-div')]"
-        ".every(e => e.classList.contains('js-plotly-plot'))"
+        ".every(e => e.classList.contains('js-plotly-plot'))", timeout=LOAD_TIMEOUT_MS
     )
-    page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
+    page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)",
+                           timeout=LOAD_TIMEOUT_MS)
     page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
     return page
 
@@ -58,16 +73,22 @@ def open_page(browser, url):
 @pytest.fixture(scope="module")
 def chapter_page(browser, site_url):
     """``chapter_page(chapter)``: the chapter's page, loaded once for this module's tests
-    (a load costs 5-10 s: plotly, MathJax, the in-browser models).  The tests run in file
-    order: the first to ask for a page (the offline-rendering test, which screenshots it as
-    a reader first sees it) gets it untouched; later ones move sliders and hover, each
-    scrolling to what it tests.  ``page.errors`` and ``page.blocked`` hold everything since
-    the load, so every test's check covers the tests before it on that page as well."""
-    pages = {}
+    (a load costs 5-10 s: plotly, MathJax, the in-browser models; every TOC page begins to
+    load at the first call, side by side).  The tests run in file order: the first to ask
+    for a page (the offline-rendering test, which screenshots it as a reader first sees it)
+    gets it untouched; later ones move sliders and hover, each scrolling to what it tests.
+    ``page.errors`` and ``page.blocked`` hold everything since the load, so every test's
+    check covers the tests before it on that page as well."""
+    pages, loaded = {}, set()
 
     def page_of(chapter):
+        if not pages:
+            pages.update({c: start_page(browser, f"{site_url}/{c}.html") for c in toc_pages()})
         if chapter not in pages:
-            pages[chapter] = open_page(browser, f"{site_url}/{chapter}.html")
+            pages[chapter] = start_page(browser, f"{site_url}/{chapter}.html")
+        if chapter not in loaded:
+            finish_loading(pages[chapter])
+            loaded.add(chapter)
         return pages[chapter]
 
     yield page_of
@@ -292,17 +313,15 @@ def test_dark_mode_keeps_the_chapter_readable(browser, site_url, chapter_page):
         if mode == "light":
             page = chapter_page(chapter)
         else:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.errors = []
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.add_init_script(f"localStorage.setItem('theme', '{mode}'); "
-                                 f"localStorage.setItem('mode', '{mode}');")
-            page.goto(f"{site_url}/{chapter}.html", wait_until="networkidle")
+            page = finish_loading(start_page(
+                browser, f"{site_url}/{chapter}.html",
+                init_script=f"localStorage.setItem('theme', '{mode}'); "
+                            f"localStorage.setItem('mode', '{mode}');"))
         page.wait_for_selector("div.gae-live.gae-live-ready", timeout=120_000)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         text, background = page.evaluate(EFFECTIVE_COLOURS, "div.gae-live label")
         assert contrast(text, background) >= 4.5, (mode, text, background)   # WCAG AA
         page.locator("div.gae-live").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}-{mode}.png"))
-        assert page.errors == [], f"{mode} mode: {page.errors}"
+        assert page.errors == [] and page.blocked == [], (mode, page.errors, page.blocked)
     page.close()

@@ -77,33 +77,29 @@ def test_processes_the_lab_run_starts_in_sessions_of_their_own_are_niced():
     """Jupyter starts each kernel (and Playwright Chromium) with setsid; where Linux groups
     scheduling by session (autogroup), only the group's nice value counts against the test
     session's, so the lab run sets it for those groups -- not for its own group, which it
-    shares with the tests -- and gives the longest chapter's kernel a higher priority."""
+    shares with the tests."""
     import subprocess
     import sys
 
-    from labrun import FAVOURED_NICE, NICE, autogroup, descendants, nice_their_autogroups
+    from labrun import NICE, autogroup, descendants, nice_their_autogroups
 
     own = autogroup("self")
-    sleep = [sys.executable, "-c", "import time; time.sleep(30)"]
-    apart = subprocess.Popen(sleep, start_new_session=True)
-    inside = subprocess.Popen(sleep)
-    kernel = subprocess.Popen([*sleep, "-f", "/tmp/runtime/kernel-0f1e.json"],
-                              start_new_session=True)
-    favoured = {"0f1e": FAVOURED_NICE}
+    apart = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             start_new_session=True)
+    inside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        assert {apart.pid, inside.pid, kernel.pid} <= set(descendants(os.getpid()))
+        assert {apart.pid, inside.pid} <= set(descendants(os.getpid()))
         if own is None:   # no autogroups on this kernel: nice alone works, nothing to change
-            assert nice_their_autogroups(favoured=favoured) == 0
+            assert nice_their_autogroups() == 0
             return
         for _ in range(20):          # unprivileged writes are rate-limited (0.1 s)
-            nice_their_autogroups(favoured=favoured)
-            if autogroup(apart.pid)[1] == NICE and autogroup(kernel.pid)[1] == FAVOURED_NICE:
+            nice_their_autogroups()
+            if autogroup(apart.pid)[1] == NICE:
                 break
             time.sleep(0.2)
         assert autogroup(apart.pid) == (autogroup(apart.pid)[0], NICE)
-        assert autogroup(kernel.pid) == (autogroup(kernel.pid)[0], FAVOURED_NICE)
         assert autogroup(apart.pid)[0] != own[0]
         assert autogroup(inside.pid) == autogroup("self") == own   # the tests' group untouched
     finally:
-        for process in (apart, inside, kernel):
-            process.kill()
+        apart.kill()
+        inside.kill()

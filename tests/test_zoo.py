@@ -204,11 +204,14 @@ def test_truncated_missing_and_unknown_checkpoints_are_refused(zoo_copy):
 # The full recomputation of every recorded metric (10,000-26,000 samples per model) is
 # `make reproduce`'s (python -m gae_lib.reproduce --zoo), not `make test`'s.
 N_CHEAP = 1000
+# Stacked-MNIST samples whose modes are counted: 596-628 of 1,000 modes over prior seeds 0-2 for
+# both shipped models (790-798 in 5,000 samples, 971-972 in the recorded 26,000).
+N_CHEAP_STACKED = 2000
 
 
 @functools.cache
 def cheap_metrics(name: str) -> dict:
-    """The model's recorded metrics on N_CHEAP images (5,000 Stacked-MNIST samples)."""
+    """The model's recorded metrics on N_CHEAP images (N_CHEAP_STACKED Stacked-MNIST samples)."""
     model = zoo.load(name)
     cfg, nets = model.config, dict(model.items())
     classifier = zoo.load("book/classifier")["classifier"]
@@ -234,7 +237,7 @@ def cheap_metrics(name: str) -> dict:
                 nets["encoder"], nets["generator"], x
             )
         if cfg.dataset == "stacked-mnist":
-            samples = quality.prior_samples(nets["generator"], cfg.prior, 5000)
+            samples = quality.prior_samples(nets["generator"], cfg.prior, N_CHEAP_STACKED)
             out.update(quality.stacked_mode_coverage(samples, classifier))
         elif cfg.family != "encoder-for-gan":
             samples = quality.prior_samples(nets["generator"], cfg.prior, N_CHEAP)
@@ -275,8 +278,8 @@ def test_shipped_model_still_measures_what_its_json_records(name):
         assert small["test_codes_mmd2"] == pytest.approx(recorded["test_codes_mmd2"], abs=1e-3)
     if "label_control" in small:   # the same 1,000 images: equal up to round-off
         assert small["label_control"] == pytest.approx(recorded["label_control"], abs=0.005)
-    if "modes_covered" in small:  # 5,000 samples: 790-794 modes (26,000: 971-972)
-        assert small["modes_covered"] >= 750, small
+    if "modes_covered" in small:  # N_CHEAP_STACKED samples: 596-628 modes (seeds 0-2)
+        assert small["modes_covered"] >= 560, small
 
 
 def test_quality_targets_of_the_shipped_models():
