@@ -41,6 +41,7 @@ def assert_claims_table_counts(glued: dict, claims: dict) -> None:
 # chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).
 CHAPTER_SECONDS: dict[str, dict[str, float]] = {}
 KERNEL_CPU_SECONDS: dict[str, float] = {}   # chapter -> its lab kernel's CPU time in Run All
+LAB_CPU_SECONDS: dict[str, float] = {}      # the lab run's processes' CPU time, by kind
 
 
 def record_chapter_seconds(chapter: str, what: str, seconds: float) -> None:
@@ -60,6 +61,9 @@ def pytest_terminal_summary(terminalreporter):
         cpu = KERNEL_CPU_SECONDS.get(chapter)
         cpu = "" if cpu is None else f" (its kernel: {cpu:.0f} s of CPU)"
         terminalreporter.write_line(f"{chapter}: {total}{detail}{cpu}")
+    if LAB_CPU_SECONDS:
+        kinds = ", ".join(f"{kind} {s:.0f} s" for kind, s in LAB_CPU_SECONDS.items())
+        terminalreporter.write_line(f"(all chapters): CPU time of the lab run's processes: {kinds}")
 
 
 @pytest.fixture(scope="session")
@@ -190,6 +194,7 @@ def lab_run(tmp_path_factory, cache, chromium):
             done, errors = background.results()
             record_chapter_seconds("(all chapters)", "lab run in the background",
                                    background.ended - LAB.pop("started"))
+            LAB_CPU_SECONDS.update(background.cpu_seconds)
             give_the_threads_back()
             runs.update(done)
             run.page_errors.extend(errors)

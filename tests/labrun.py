@@ -109,14 +109,15 @@ def jupyterlab(root: Path, environment: dict):
 def open_notebook(page, path: str) -> None:
     page.evaluate("path => { window.jupyterapp.commands.execute('docmanager:open', {path}); }",
                   path)
+    # polling: every 250 ms, not at every animation frame (Chromium's CPU is the lab run's too)
     page.wait_for_function(on_panel("return panel && panel.context.isReady && "
                                     "panel.sessionContext.session?.kernel?.status === 'idle';"),
-                           arg=path, timeout=120_000)
+                           arg=path, timeout=120_000, polling=250)
     # jupyterlab-myst renders Markdown cells asynchronously: wait for every one.
     page.wait_for_function(on_panel("const md = panel.content.widgets.filter("
                                     "c => c.model.type === 'markdown'); return md.length && "
                                     "md.every(c => c.node.querySelector('.myst'));"),
-                           arg=path, timeout=60_000)
+                           arg=path, timeout=60_000, polling=250)
     page.wait_for_timeout(1000)
 
 
@@ -173,8 +174,9 @@ def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[st
             path = notebook_path(chapter)
             state = page.evaluate(on_panel("""
                 const code = panel.content.widgets.filter(c => c.model.type === 'code');
-                const errors = code.some(c => c.model.outputs.toJSON().some(
-                    o => o.output_type === 'error'));
+                const failed = c => Array.from({length: c.model.outputs.length},
+                    (_, i) => c.model.outputs.get(i).type).includes('error');
+                const errors = code.some(failed);   // (serializing the outputs cost seconds)
                 return {idle: panel.sessionContext.session.kernel.status === 'idle',
                         pending: code.filter(c => c.model.executionCount === null).length,
                         errors};"""), path)
@@ -311,6 +313,17 @@ def kernel_pids(kernel_ids) -> dict[str, int]:
     return found
 
 
+def cpu_by_kind() -> dict[str, float]:
+    """CPU seconds of this process's running descendants: the kernels, Chromium, the rest."""
+    kinds: dict[str, float] = {}
+    for pid in descendants(os.getpid()):
+        words = " ".join(cmdline(pid))
+        kind = ("kernels" if "ipykernel" in words else "Chromium" if "chrom" in words
+                else "JupyterLab and the rest")
+        kinds[kind] = kinds.get(kind, 0.0) + (cpu_seconds(pid) or 0.0)
+    return kinds
+
+
 def cpu_seconds(pid: int | None) -> float | None:
     """User + system CPU time of a running process; None if it is gone."""
     try:
@@ -365,6 +378,7 @@ class Background:
                                f"{self.log.read_text()[-3000:]}")
         done = json.loads((self.out / "runs.json").read_text())
         self.ended = (self.out / "runs.json").stat().st_mtime
+        self.cpu_seconds = done["cpu_seconds"]
         return ({c: LabRun(**r) for c, r in done["runs"].items()}, done["page_errors"])
 
     def stop(self) -> None:
@@ -404,11 +418,12 @@ def main(out: Path, chapters: list[str]) -> None:
                                timeout=120_000)
         page.evaluate("window.jupyterapp.started")
         runs = run_all(page, root, chapters, SCREENSHOTS)
+        cpu = cpu_by_kind()
         browser.close()
     ended.set()
     (out / "runs.json").write_text(json.dumps(
         {"runs": {c: dataclasses.asdict(r) for c, r in runs.items()},
-         "page_errors": page_errors}))
+         "page_errors": page_errors, "cpu_seconds": cpu}))
 
 
 if __name__ == "__main__":
