@@ -30,7 +30,7 @@ def site_url(built_site):
         yield url.rstrip("/")
 
 
-# A page's load may wait behind the others' (they load side by side) on a busy machine.
+# A page's load on a busy machine: 5-10 s when idle (plotly, MathJax, the in-browser models).
 LOAD_TIMEOUT_MS = 120_000
 
 
@@ -73,22 +73,17 @@ def finish_loading(page):
 @pytest.fixture(scope="module")
 def chapter_page(browser, site_url):
     """``chapter_page(chapter)``: the chapter's page, loaded once for this module's tests
-    (a load costs 5-10 s: plotly, MathJax, the in-browser models; every TOC page begins to
-    load at the first call, side by side).  The tests run in file order: the first to ask
-    for a page (the offline-rendering test, which screenshots it as a reader first sees it)
-    gets it untouched; later ones move sliders and hover, each scrolling to what it tests.
-    ``page.errors`` and ``page.blocked`` hold everything since the load, so every test's
-    check covers the tests before it on that page as well."""
-    pages, loaded = {}, set()
+    (a load costs 5-10 s: plotly, MathJax, the in-browser models).  The tests run in file
+    order: the first to ask for a page (the offline-rendering test, which screenshots it as
+    a reader first sees it) gets it untouched; later ones move sliders and hover, each
+    scrolling to what it tests.  ``page.errors`` and ``page.blocked`` hold everything since
+    the load, so every test's check covers the tests before it on that page as well.
+    (Loading every page side by side was tried: no faster, Chromium's work is CPU-bound.)"""
+    pages = {}
 
     def page_of(chapter):
-        if not pages:
-            pages.update({c: start_page(browser, f"{site_url}/{c}.html") for c in toc_pages()})
         if chapter not in pages:
-            pages[chapter] = start_page(browser, f"{site_url}/{chapter}.html")
-        if chapter not in loaded:
-            finish_loading(pages[chapter])
-            loaded.add(chapter)
+            pages[chapter] = finish_loading(start_page(browser, f"{site_url}/{chapter}.html"))
         return pages[chapter]
 
     yield page_of
