@@ -78,6 +78,12 @@ def jupyterlab(root: Path, environment: dict):
     """JupyterLab serving ``root`` on a free local port, with a fresh workspace and no
     personal settings (what a new student sees); yields its URL."""
     port = free_port()
+    # Autosave off: the lab run saves each notebook itself as its Run All ends.  An autosave
+    # landing at the same moment made JupyterLab ask, in a dialog, whether to overwrite the
+    # file "changed on disk", and the save waited for an answer (seen once: the run hung).
+    docmanager = root.parent / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True, exist_ok=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text('{"autosave": false}\n')
     log_path = root.parent / "jupyterlab.log"
     log = open(log_path, "w")
     server = subprocess.Popen(
@@ -150,6 +156,18 @@ def longest_first(chapters) -> list[str]:
     return sorted(chapters, key=seconds, reverse=True)
 
 
+SAVE_TIMEOUT_MS = 120_000
+
+
+def save(page, path: str) -> None:
+    """Save the notebook; an error (not a wait without end) if JupyterLab does not finish,
+    e.g. because a dialog asks something."""
+    page.evaluate(on_panel(f"""
+        await Promise.race([panel.context.save(), new Promise((_, fail) => setTimeout(
+            () => fail(new Error(`saving ${{path}} took over {SAVE_TIMEOUT_MS / 1000:.0f} s`)),
+            {SAVE_TIMEOUT_MS}))]);""", asynchronous=True), path)
+
+
 def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[str, LabRun]:
     """Open each chapter (read it, screenshot it) and start Run All, the longest chapter first;
     as each one ends, save it and run each exercise's solution and self-check in its kernel,
@@ -183,7 +201,7 @@ def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[st
             if state["idle"] and (state["pending"] == 0 or state["errors"]):
                 seconds = time.perf_counter() - started[chapter]
                 cpu = cpu_seconds(kernel_pids([kernels[chapter]]).get(kernels[chapter]))
-                page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
+                save(page, path)
                 runs[chapter] = LabRun(seen[chapter], str(root / path), True, seconds,
                                        kernel_cpu_seconds=cpu)
                 if not errors(runs[chapter].saved):  # the solutions leave the saved file alone
@@ -192,7 +210,7 @@ def run_all(page, root: Path, chapters: list[str], screenshots: Path) -> dict[st
         time.sleep(2)
     for chapter in started.keys() - runs.keys():   # Run All did not end in time
         path = notebook_path(chapter)
-        page.evaluate(on_panel("await panel.context.save();", asynchronous=True), path)
+        save(page, path)
         runs[chapter] = LabRun(seen[chapter], str(root / path), False,
                                time.perf_counter() - started[chapter])
     while solving and time.time() < deadline + 600:
