@@ -103,3 +103,18 @@ def test_processes_the_lab_run_starts_in_sessions_of_their_own_are_niced():
     finally:
         apart.kill()
         inside.kill()
+
+
+def test_the_lab_runs_jupyterlab_with_autosave_off(tmp_path):
+    """The lab run saves each notebook itself as its Run All ends; an autosave at the same
+    moment made JupyterLab ask in a dialog whether to overwrite the file, and the run hung."""
+    import json
+    import urllib.request
+
+    from labrun import jupyterlab
+
+    (tmp_path / "lab").mkdir()
+    with jupyterlab(tmp_path / "lab", {}) as url:
+        plugin = f"{url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin"
+        settings = json.load(urllib.request.urlopen(plugin, timeout=60))
+    assert settings["settings"]["autosave"] is False, settings["raw"]
