@@ -51,34 +51,38 @@ class ConstantGenerator(torch.nn.Module):
 
 def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mnist_test):
     detector = zoo.load("favuzzi2019/dcgan-outlier").generator
+    # Sizes measured over four sets (real digits 0:32, 100:132, 200:232, 300:332; z seeds 5-8;
+    # inverter seeds 0-3): thresholds 69-119, every copy legit after 6-19 steps on average,
+    # the constant's smallest error 481-502.
     settings = {"steps": 60, "n_starts": 300, "lr": 0.3}
-    threshold, errors = metrics.outlier_threshold(detector, mnist_test[0][:64], **settings)
-    assert errors.shape == (64,) and threshold == pytest.approx(np.percentile(errors.numpy(), 99))
-    z = UniformCube(100).sample(48, generator=torch.Generator().manual_seed(5))
+    threshold, errors = metrics.outlier_threshold(detector, mnist_test[0][:32], **settings)
+    assert errors.shape == (32,) and threshold == pytest.approx(np.percentile(errors.numpy(), 99))
+    z = UniformCube(100).sample(24, generator=torch.Generator().manual_seed(5))
     with torch.no_grad():
-        own, grey = detector(z), ConstantGenerator()(z)
+        own, grey = detector(z), ConstantGenerator()(z[:12])
     copy = metrics.density_of_encoding(own, detector, threshold, **settings)
     constant = metrics.density_of_encoding(grey, detector, threshold, **settings)
     assert copy.doe >= 0.95, copy.errors  # its own samples are all in range
     assert constant.doe == 0 and constant.interval[0] == 0
-    assert copy.samples == 48 and copy.non_outliers == round(copy.doe * 48)
+    assert copy.samples == 24 and copy.non_outliers == round(copy.doe * 24)
     # legit samples stopped early; the constant's never did
     assert copy.steps.float().mean() < 40 and (constant.steps == 60).all()
     # ranked: outliers by error, then legit samples by the steps they needed
     order = copy.ranked()
-    assert sorted(order.tolist()) == list(range(48))
+    assert sorted(order.tolist()) == list(range(24))
     legit = [i for i in order.tolist() if copy.errors[i] <= threshold]
     assert [copy.steps[i] for i in legit] == sorted((copy.steps[i] for i in legit), reverse=True)
     assert constant.errors[constant.ranked()].diff().le(0).all()
     # several models' samples in one inversion: each sample's decision is the one it got alone
     # (its error too, up to the round-off of another batch shape)
-    both = metrics.densities_of_encoding({"copy": own[:8], "constant": grey[:8]}, detector,
+    both = metrics.densities_of_encoding({"copy": own[:8], "constant": grey[:4]}, detector,
                                          threshold, **settings)
     assert list(both) == ["copy", "constant"] and both["copy"].samples == 8
     for name, alone in (("copy", copy), ("constant", constant)):
-        legit = alone.errors[:8] <= threshold
+        n = both[name].samples
+        legit = alone.errors[:n] <= threshold
         assert torch.equal(both[name].errors <= threshold, legit), name
-        assert both[name].errors[~legit] == pytest.approx(alone.errors[:8][~legit], rel=1e-3)
+        assert both[name].errors[~legit] == pytest.approx(alone.errors[:n][~legit], rel=1e-3)
 
 
 def test_density_of_encoding_names_what_it_expected():
