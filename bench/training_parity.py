@@ -65,7 +65,9 @@ def parity(images: int = 1280, rounds: int = 2) -> dict:
         runs["plain_contiguous"].append(plain_loop(images, channels_last=False))
         runs["plain_channels_last"].append(plain_loop(images, channels_last=True))
         runs["library"].append(library_loop(images))
-    plain_contiguous, plain_channels_last, library = (max(r) for r in runs.values())
+    best = {loop: max(rates) for loop, rates in runs.items()}
+    plain_contiguous, plain_channels_last = best["plain_contiguous"], best["plain_channels_last"]
+    library = best["library"]
     return {"images": images, "rounds": runs, "library_images_per_s": library,
             "plain_contiguous_images_per_s": plain_contiguous,
             "plain_channels_last_images_per_s": plain_channels_last,
