@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -141,12 +142,33 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: bool(NEEDS_CHAPTERS & set(getattr(item, "fixturenames", ()))))
 
 
+# Free disk space a session that runs the chapters needs: measured, a whole `make test` wrote
+# ~0.5 GB (executed chapters, the lab run, a built site, Chromium's profiles); with the disk
+# full, Chromium fails to start with no word of why.  Twice that, for room.
+CHAPTER_RUN_BYTES = 1 << 30
+
+
+def too_little_space(folders: list[Path], needed: int) -> str | None:
+    """What to tell the user when a folder's disk has less than ``needed`` bytes free."""
+    for folder in folders:
+        free = shutil.disk_usage(folder).free
+        if free < needed:
+            return (f"{folder} has {free / 2**30:.2f} GB free on its disk; the tests that run "
+                    f"the chapters need about {needed / 2**30:.0f} GB there. Free some space "
+                    f"(or set TMPDIR to a folder on a larger disk) and run them again.")
+    return None
+
+
 @pytest.fixture(scope="session", autouse=True)
 def lab_in_the_background(request, tmp_path_factory):
     """Start the lab run of every chapter the session needs (labrun.Background, niced), with one
     torch and BLAS thread in this process until it ends.  Measured in `make test`: with two
     threads each, the scikit-learn tests took 107 s instead of 13 s beside the kernels."""
     chapters = chapters_the_session_runs(request.session)
+    if chapters:
+        problem = too_little_space([Path(tempfile.gettempdir()), REPO], CHAPTER_RUN_BYTES)
+        if problem:
+            pytest.exit(problem, returncode=1)
     if chapters and (browser_available() or os.environ.get("CI") == "true"):
         import sklearn.linear_model  # noqa: F401 (loads SciPy's BLAS, so that it is limited too)
         import threadpoolctl

@@ -1,10 +1,12 @@
-"""environment.yml (conda) and pyproject.toml declare the same dependencies."""
+"""environment.yml (conda) and pyproject.toml declare the same dependencies; the disk the
+tests that run the chapters need."""
+import shutil
 import tomllib
 
 import yaml
 from packaging.requirements import Requirement
 
-from conftest import REPO
+from conftest import REPO, too_little_space
 
 CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
 
@@ -45,3 +47,10 @@ def test_torch_is_bounded_below_only():
     for name, spec in pyproject_requirements():
         if name in ("torch", "torchvision"):
             assert spec.startswith(">=") and "," not in spec, (name, spec)
+
+
+def test_a_full_disk_is_named_before_the_chapters_run(tmp_path):
+    free = shutil.disk_usage(tmp_path).free
+    assert too_little_space([tmp_path], free // 2) is None
+    problem = too_little_space([REPO, tmp_path], free + (1 << 40))
+    assert problem.startswith(f"{REPO} has ") and "GB free" in problem and "TMPDIR" in problem
