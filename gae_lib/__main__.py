@@ -1,5 +1,6 @@
 """python -m gae_lib train DOCUMENT/MODEL [--epochs N] [--seed S] [--device auto|cpu|cuda]
-                                       [--resume] [--ship] [--limit N] [--set FIELD=VALUE]
+                                       [--resume] [--ship [--force]] [--limit N]
+                                       [--set FIELD=VALUE]
    python -m gae_lib zoo [--samples DIR]          the shipped checkpoints, by document
    python -m gae_lib train-zoo [DOCUMENT]         retrain and ship, dependencies first
    python -m gae_lib export NAME [NAME ...] [--out DIR] [--no-classifier]
@@ -8,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import fields
 from pathlib import Path
 
 from . import documents
+
+# What a model is (its zoo name, its family) is not a setting: a run under another name
+# would ship over, or beside, another document's model.
+NOT_SETTABLE = ("name", "family")
 
 
 def parse_value(field_type, text: str):
@@ -21,23 +27,48 @@ def parse_value(field_type, text: str):
         if text.lower() not in ("true", "false"):
             raise ValueError(f"expected true or false, got {text!r}")
         return text.lower() == "true"
-    return type(field_type)(text)
+    try:
+        value = type(field_type)(text)
+    except ValueError:
+        kind = {int: "an integer", float: "a number"}.get(type(field_type), "a value")
+        raise ValueError(f"expected {kind}, got {text!r}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {text!r}")
+    return value
 
 
 def apply_sets(cfg, items: list[str], parser):
     settings = {f.name: getattr(cfg.objective, f.name) for f in fields(cfg.objective)}
-    top = {k: v for k, v in cfg.to_dict().items() if not isinstance(v, (dict, list, type(None)))}
+    top = {k: v for k, v in cfg.to_dict().items()
+           if not isinstance(v, (dict, list, type(None))) and k not in NOT_SETTABLE}
     changes = {}
     for item in items:
         name, _, value = item.partition("=")
         known = {**top, **settings}
+        if name in NOT_SETTABLE:
+            parser.error(f"--set {item}: the model's {name} cannot be changed; train another "
+                         f"model of the zoo by its name instead")
         if name not in known or not value:
             parser.error(f"--set {item}: expected FIELD=VALUE with FIELD one of {', '.join(known)}")
         try:
             changes[name] = parse_value(known[name], value)
         except ValueError as err:
             parser.error(f"--set {item}: {err}")
-    return cfg.with_(**changes)
+    try:
+        return cfg.with_(**changes)
+    except (ValueError, TypeError) as err:
+        parser.error(f"--set {' '.join(items)}: {err}")
+
+
+def count(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
 
 
 def list_zoo(samples: Path | None) -> None:
@@ -45,7 +76,7 @@ def list_zoo(samples: Path | None) -> None:
     for document, names in zoo.by_document().items():
         print(f"{document}:")
         for name in names:
-            info = json.loads((zoo.CHECKPOINTS / f"{name}.json").read_text())
+            info = zoo.read_info(name)   # sha256-checked, as zoo.load reads it
             model = name.split("/", 1)[1]
             scalars = {k: round(v, 4) if isinstance(v, float) else v
                        for k, v in info["metrics"].items() if not isinstance(v, list)}
@@ -58,18 +89,36 @@ def list_zoo(samples: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The commands; a library error (bad argument, damaged file, unwritable folder) is one
+    line on stderr naming what and how to fix it, exit code 1."""
+    from .files import FileFormatError
+    from .zoo import CheckpointError
+
+    try:
+        return run(argv)
+    except (ValueError, CheckpointError, FileFormatError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+def run(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gae_lib")
     sub = parser.add_subparsers(dest="command", required=True)
     names = list(documents.configs())
     tr = sub.add_parser("train", help="train a model of the zoo (DOCUMENT/MODEL)")
     tr.add_argument("name", metavar="NAME", help=f"one of: {', '.join(names)}")
-    tr.add_argument("--epochs", type=int, help="epochs (default: the zoo's)")
+    tr.add_argument("--epochs", type=count, help="epochs (default: the zoo's)")
     tr.add_argument("--seed", type=int, help="seed (default: the zoo's)")
     tr.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     tr.add_argument("--resume", action="store_true", help="continue from OUT's last epoch")
     tr.add_argument("--out", type=Path, help="run folder (default: runs/NAME)")
-    tr.add_argument("--limit", type=int, help="train on the first N images only")
-    tr.add_argument("--ship", action="store_true", help="also write into data/checkpoints")
+    tr.add_argument("--limit", type=count, help="train on the first N images only")
+    tr.add_argument("--ship", action="store_true",
+                    help="also write into data/checkpoints, replacing the shipped model "
+                         "(refused for a run with --limit, --no-evaluate or fewer epochs than "
+                         "the zoo's, unless --force)")
+    tr.add_argument("--force", action="store_true",
+                    help="with --ship: replace the shipped model even with such a run")
     tr.add_argument("--no-evaluate", action="store_true", help="skip the final metrics")
     tr.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="override a TrainConfig field or a setting of the family, "
@@ -95,17 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         from . import export
         out = args.out or export.DEFAULT_OUT
-        try:
-            for name in args.names:
-                for path in export.export(name, out, classifier=not args.no_classifier):
-                    print(path)
-        except ValueError as err:
-            parser.error(str(err))
+        for name in args.names:
+            for path in export.export(name, out, classifier=not args.no_classifier):
+                print(path)
         return 0
 
     from .train import train
     if args.command == "train-zoo":
         from . import zoo
+        if args.document is not None and args.document not in documents.DOCUMENTS:
+            parser.error(f"unknown document {args.document!r}; expected one of "
+                         f"{', '.join(documents.DOCUMENTS)}")
         mine = set(documents.configs(args.document))
         order = [n for n in documents.training_order(args.document)
                  if n in mine or n not in zoo.available()]   # missing dependencies only
@@ -123,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                        if v is not None})
     cfg = apply_sets(cfg, args.set, parser)
     out = args.out or Path("runs") / args.name
+    if args.force and not args.ship:
+        parser.error("--force only goes with --ship")
     info = train(cfg, out, device=args.device, resume=args.resume, limit=args.limit,
-                 ship=args.ship, evaluate=not args.no_evaluate)
+                 ship=args.ship, evaluate=not args.no_evaluate, force=args.force)
     print(f"{args.name}: {info['epochs']} epochs in {info['train_seconds']} s on {info['device']}; "
           f"metrics {json.dumps(info['metrics'])}")
     print(f"checkpoint: {out / (args.name + '.safetensors')}"

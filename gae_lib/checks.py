@@ -3,6 +3,8 @@ says what was expected, instead of producing a silent NaN three calls later."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -51,10 +53,24 @@ def check_images(
     lo, hi = x.min().item(), x.max().item()
     if lo < IMAGE_RANGE[0] - RANGE_SLACK or hi > IMAGE_RANGE[1] + RANGE_SLACK:
         raise ValueError(
-            f"{name}: expected pixel values in [-1, 1] (use gae_lib.data.to_signed "
-            f"for [0, 1] images), got range [{lo:.3g}, {hi:.3g}]"
+            f"{name}: expected pixel values in [-1, 1], got range [{lo:.3g}, {hi:.3g}] (images "
+            f"in [0, 255]? map them with gae_lib.data.to_signed, x / 127.5 - 1; images in "
+            f"[0, 1]? map them with x * 2 - 1)"
         )
+    flat = x.detach().flatten(1)
+    if lo >= 0 and (flat.amax(1) > flat.amin(1)).any():
+        # Every digit, letter and fashion item has a black background (-1): a batch of
+        # pictures without one negative pixel is almost always [0, 1] images (torchvision's
+        # ToTensor).  (Constant images, e.g. the grey test images, may lie anywhere.)
+        warnings.warn(
+            f"{name}: every pixel is in [0, 1] (range [{lo:.3g}, {hi:.3g}]), but the models "
+            f"expect [-1, 1] with -1 black. Images in [0, 1]? map them with x * 2 - 1",
+            UnitRangeWarning, stacklevel=3)
     return x
+
+
+class UnitRangeWarning(UserWarning):
+    """Images that look like [0, 1] pixels given where [-1, 1] is expected."""
 
 
 def check_mask(mask, images: torch.Tensor) -> torch.Tensor:

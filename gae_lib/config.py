@@ -10,6 +10,8 @@ how it was trained.  The configurations of the shipped models live with their do
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -24,8 +26,30 @@ class Adam:
 
     def __post_init__(self):
         object.__setattr__(self, "betas", tuple(self.betas))
-        if not self.lr > 0 or len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
-            raise ValueError(f"Adam: expected lr > 0 and two betas in [0, 1), got {self}")
+        lr_ok = self.lr > 0 and math.isfinite(self.lr)
+        if not lr_ok or len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
+            raise ValueError(f"Adam: expected a finite lr > 0 and two betas in [0, 1), got {self}")
+
+
+# A zoo name is DOCUMENT/MODEL, each part lower-case letters, digits, ".", "_" and "-", not
+# starting with a dot: it is a path under data/checkpoints and must stay inside it.
+NAME_PART = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def check_model_name(name) -> str:
+    """``name`` if it is DOCUMENT/MODEL as the zoo names models, else a ValueError."""
+    parts = name.split("/") if isinstance(name, str) else []
+    if len(parts) != 2 or not all(NAME_PART.fullmatch(p) for p in parts):
+        raise ValueError(f"{name!r}: expected a name DOCUMENT/MODEL (lower-case letters, digits, "
+                         f"'.', '_', '-'; e.g. 'favuzzi2019/dcgan')")
+    return name
+
+
+def check_count(value, name: str) -> int:
+    """A whole number >= 1 (epochs, a batch size, a number of images)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,9 @@ class TrainConfig:
 
     def __post_init__(self):
         from .families import family_of   # families import this module
+        check_model_name(self.name)
+        check_count(self.epochs, f"{self.name}: epochs")
+        check_count(self.batch_size, f"{self.name}: batch_size")
         family = family_of(self)
         unknown = set(self.networks) - set(family.networks)
         if unknown:

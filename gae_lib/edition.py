@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 
 from .data.sources import REPO_ROOT, file_digest
+from .files import FileFormatError, atomic_write_text, file_lock, read_json, shown
 
 EDITIONS = ("lab", "handout", "solutions")
 LAB_DIR = REPO_ROOT / "lab"
@@ -63,7 +64,13 @@ def reference_values(chapter: str) -> tuple[dict, dict]:
     if not path.exists():
         raise EditionError(f"{path} is missing: the lab edition shows "
                            f"its numbers; run `python -m gae_lib.reproduce {chapter} --write`")
-    record = json.loads(path.read_text())
+    fix = f"restore it with `git checkout -- {shown(path, REPO_ROOT)}`"
+    try:
+        record = read_json(path, fix)
+    except FileFormatError as err:
+        raise EditionError(str(err)) from None
+    if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
+        raise EditionError(f"{path}: expected a reference record with 'values'; {fix}")
     return record["values"], record
 
 
@@ -292,25 +299,46 @@ def write_lab(chapters: list[str], out: Path = LAB_DIR, force: bool = False,
     ``force``; the message says how to refresh it."""
     out.mkdir(parents=True, exist_ok=True)
     stamp_path = out / STAMP
-    stamps = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     written = []
-    for chapter in chapters:
-        path = out / f"{Path(chapter).name}.ipynb"
-        notebook = edition(chapter, "lab", (parameters or {}).get(chapter))
-        text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-        # The stamp is the digest of the edition as written: the file differing from it is a
-        # student's change; the new edition differing from it, a change of the chapter.
-        stamp = stamps.get(path.name)
-        if path.exists() and file_digest(path, "sha256") != stamp and not force:
-            if digest(text) != stamp:
-                print(f"kept your edited {path} (the chapter has changed since: rename or "
-                      "delete yours, or run with --force, to get the new edition)")
-            continue
-        atomic_write(path, text)
-        stamps[path.name] = digest(text)
-        written.append(path)
-    atomic_write(stamp_path, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+    # Two runs at once take turns (each reads the stamps the other wrote); the stamps are
+    # written after every notebook, so a run stopped half-way leaves none unstamped.
+    with file_lock(out / ".edition.lock"):
+        stamps = read_stamps(stamp_path)
+        for chapter in chapters:
+            path = out / f"{Path(chapter).name}.ipynb"
+            notebook = edition(chapter, "lab", (parameters or {}).get(chapter))
+            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+            # The stamp is the digest of the edition as written: the file differing from it
+            # (and from the new edition) is a student's change; the new edition differing
+            # from it, a change of the chapter.
+            stamp, new = stamps.get(path.name), digest(text)
+            if path.exists() and not force:
+                now = file_digest(path, "sha256")
+                if now not in (stamp, new):
+                    if new != stamp:
+                        print(f"kept your edited {path} (the chapter has changed since: rename "
+                              "or delete yours, or run with --force, to get the new edition)")
+                    continue
+            atomic_write(path, text)
+            stamps[path.name] = new
+            atomic_write(stamp_path, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+            written.append(path)
     return written
+
+
+def read_stamps(path: Path) -> dict[str, str]:
+    """notebook file name -> sha256 of the edition last written there."""
+    if not path.exists():
+        return {}
+    fix = (f"delete it (`rm {path}`): notebooks equal to their new edition are then "
+           "refreshed, the others kept as edited")
+    try:
+        stamps = read_json(path, fix)
+    except FileFormatError as err:
+        raise EditionError(str(err)) from None
+    if not isinstance(stamps, dict):
+        raise EditionError(f"{path}: expected a JSON object notebook -> sha256; {fix}")
+    return stamps
 
 
 def write_handout(chapters: list[str], out: Path = HANDOUT_DIR,
@@ -348,9 +376,7 @@ def write_lab_settings() -> Path:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    partial.replace(path)
+    atomic_write_text(path, text)   # a temporary file of its own: runs side by side are safe
 
 
 def chosen_parameters(chapters: list[str], pairs: list[tuple[str, str]]) -> dict[str, dict]:
@@ -398,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             write_lab_settings()
         else:
             paths = write_handout(chapters, args.out or HANDOUT_DIR, parameters)
-    except EditionError as error:
+    except (EditionError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     for path in paths:

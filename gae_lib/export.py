@@ -4,9 +4,10 @@
 
 writes ``DIR/favuzzi2019/dcgan.generator.onnx`` (the frozen inference copy of G: BatchNorm
 folded into the convolutions, gae_lib.inference) and ``DIR/book/classifier.onnx``, each with
-a JSON beside it naming the checkpoint's sha256: a file whose checkpoint has not changed is
-not exported again (an export costs seconds; the book's build asks for the same files in
-every run).  Inputs and outputs: ``z`` (N x D) -> ``image`` (N x C x 28 x 28 in [-1, 1]);
+a JSON beside it naming the checkpoint's sha256 and its own: a file whose checkpoint has not
+changed, and which is still the file written, is not exported again (an export costs
+seconds; the book's build asks for the same files in every run).  Inputs and outputs:
+``z`` (N x D) -> ``image`` (N x C x 28 x 28 in [-1, 1]);
 ``image`` -> ``logits`` (N x 10).  Files are written atomically, so two chapters executing
 side by side never read a half-written file.
 """
@@ -25,6 +26,7 @@ import torch
 from torch import nn
 
 from . import zoo
+from .files import write_json
 from .inference import frozen_copy
 from .site import STATIC
 
@@ -70,12 +72,8 @@ def export_network(name: str, role: str, out: Path = DEFAULT_OUT) -> Path:
     path = onnx_path(out, name, role)
     stamp = path.with_suffix(".json")
     digest = checkpoint_digest(name)
-    if path.exists() and stamp.exists():
-        try:
-            if json.loads(stamp.read_text()).get("checkpoint_sha256") == digest:
-                return path
-        except json.JSONDecodeError:
-            pass
+    if up_to_date(path, stamp, digest):
+        return path
     nets = zoo.load(name)
     if role not in nets:
         raise ValueError(f"{name} has no {role!r} network; it has {', '.join(nets)}")
@@ -88,10 +86,23 @@ def export_network(name: str, role: str, out: Path = DEFAULT_OUT) -> Path:
     else:
         raise ValueError(f"role: expected 'generator' or 'classifier', got {role!r}")
     _write_onnx(net, example, path, names)
-    stamp.write_text(json.dumps({"checkpoint": name, "network": role,
-                                 "checkpoint_sha256": digest, "input": names[0],
-                                 "output": names[1], "opset": OPSET}, indent=1))
+    write_json(stamp, {"checkpoint": name, "network": role, "checkpoint_sha256": digest,
+                       "onnx_sha256": zoo.sha256(path), "input": names[0], "output": names[1],
+                       "opset": OPSET})
     return path
+
+
+def up_to_date(path: Path, stamp: Path, digest: str) -> bool:
+    """Whether ``path`` was exported from the checkpoint of sha256 ``digest`` and is the very
+    file the stamp records (a truncated or altered ONNX file is exported again)."""
+    if not (path.exists() and stamp.exists()):
+        return False
+    try:
+        record = json.loads(stamp.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return (isinstance(record, dict) and record.get("checkpoint_sha256") == digest
+            and record.get("onnx_sha256") == zoo.sha256(path))
 
 
 def export(name: str, out: Path = DEFAULT_OUT, classifier: bool = True) -> list[Path]:

@@ -33,7 +33,7 @@ from .inference import frozen_copy
 from .parallel import map_chunks, workers_for
 from .losses import masked_mse_per_image
 from .masks import with_unknown_grey
-from .priors import StandardGaussian, UniformCube
+from .priors import PRIORS, StandardGaussian, UniformCube
 
 
 # Adam's step size, chosen by the sweep in `make bench` (bench/inverter_sweep.py) on 64 test
@@ -123,10 +123,23 @@ def _clip_to_cube(stochastic: bool):
     return clip
 
 
+def check_prior_fits(generator, prior) -> None:
+    """A generator loaded from the zoo knows the prior it was trained on (``trained_prior``);
+    inverting it with the other prior's inverter searches codes it never saw in training."""
+    trained = getattr(generator, "trained_prior", None)
+    wanted = next(k for k, v in INVERTERS.items() if isinstance(prior, PRIORS[k]))
+    if trained in INVERTERS and trained != wanted:
+        raise ValueError(f"generator: expected one trained on the {wanted!r} prior this inverter "
+                         f"searches, got one trained on {trained!r}; use "
+                         f"invert.inverter_for({trained!r})")
+
+
 def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr, schedule, seed,
             batch_size, progress, watch=None, stop_below=None) -> Inversion:
+    check_prior_fits(generator, prior)
     channels = getattr(generator, "channels", None)
-    x = check_images(x, "x", channels=channels)
+    # float64 tensors and numpy arrays are taken as float32, the generators' precision.
+    x = check_images(x, "x", channels=channels).float()
     mask = None if mask is None else check_mask(mask, x)
     n_starts = check_positive_int(n_starts, "n_starts")
     restarts = check_positive_int(restarts, "restarts")
@@ -134,8 +147,8 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
         check_positive_int(batch_size, "batch_size")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: expected an integer >= 0, got {steps!r}")
-    if not lr > 0:
-        raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
+        raise ValueError(f"lr: expected a finite positive learning rate, got {lr!r}")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule: expected one of {SCHEDULES}, got {schedule!r}")
     if watch is not None and not callable(watch):

@@ -23,8 +23,15 @@ from pathlib import Path
 
 from .book import glued_values, papermill_command, to_notebook, toc_chapters
 from .data.sources import REPO_ROOT as REPO
+from .files import atomic_write_text, read_json, shown
 
 REFERENCES = REPO / "book" / "reference"
+# --write refuses (without --force) a run that lacks more than this share of the reference's
+# values: a chapter renames a glued value now and then, a wrong or failed run loses most.
+MAX_DROPPED_SHARE = 0.10
+# A notebook is a run of a chapter when at least this share of the chapter's code cells is in
+# it word for word (an edit since the run changes a few).
+MIN_SHARED_CODE = 0.5
 
 
 def reference_path(chapter: str) -> Path:
@@ -45,6 +52,40 @@ def execute_full(chapter: str, keep: Path | None = None) -> tuple[dict, float]:
         if keep:
             keep.write_text(executed.read_text())
         return json.loads(executed.read_text()), time.perf_counter() - start
+
+
+def code_cells(notebook: dict) -> list[str]:
+    return ["".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", "")
+            for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
+
+
+def not_that_chapter(notebook, chapter: str) -> str | None:
+    """Why ``notebook`` (a parsed .ipynb) is not an executed run of ``chapter``, or None."""
+    import jupytext
+
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return "not a Jupyter notebook (no list of cells)"
+    source = set(code_cells(json.loads(jupytext.writes(
+        jupytext.read(str(REPO / f"{chapter}.md")), fmt="ipynb"))))
+    shared = len(source & set(code_cells(notebook))) / max(len(source), 1)
+    if shared < MIN_SHARED_CODE:
+        return (f"only {shared:.0%} of {chapter}'s code cells are in it: a run of another "
+                f"chapter, or of none")
+    return None
+
+
+def not_full_mode(notebook: dict) -> str | None:
+    """Why ``notebook`` is not a full-mode papermill run (the chapter's own defaults, no
+    parameters injected, no failed cell), or None."""
+    run = notebook.get("metadata", {}).get("papermill")
+    if not isinstance(run, dict):
+        return "not a papermill run (no papermill metadata), so its parameters are unknown"
+    if run.get("exception"):
+        return "its papermill run stopped at a failing cell"
+    if run.get("parameters"):
+        return (f"it ran with parameters {json.dumps(run['parameters'])}, not in full mode "
+                f"(the chapter's defaults)")
+    return None
 
 
 def flat(values: dict, prefix: str = "") -> dict:
@@ -141,8 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
-    parser.add_argument("--from-notebook", type=Path, help="an executed full-mode notebook to use")
+    parser.add_argument("--from-notebook", type=Path,
+                        help="an executed notebook of the one chapter named, instead of a run")
     parser.add_argument("--keep-notebook", type=Path, help="also save the executed notebook here")
+    parser.add_argument("--force", action="store_true",
+                        help="--write even a run that is not full mode or drops more than "
+                             f"{MAX_DROPPED_SHARE:.0%} of the reference's values")
     parser.add_argument(
         "--zoo", action="store_true", help="only recompute the zoo's recorded metrics"
     )
@@ -151,47 +196,77 @@ def main(argv: list[str] | None = None) -> int:
     if args.zoo:
         print("== zoo: recorded metrics recomputed from the shipped weights ==")
         return 1 if show_zoo(zoo_differences()) else 0
+    if args.from_notebook and len(args.chapters) != 1:
+        parser.error(f"--from-notebook: expected exactly one chapter, the notebook's, got "
+                     f"{len(args.chapters)}: e.g. `python -m gae_lib.reproduce "
+                     f"book/comparison-of-encodings --from-notebook {args.from_notebook}`")
     chapters = args.chapters or [c for c in toc_chapters() if reference_path(c).exists()]
-    for chapter in chapters:
+    for chapter in chapters:   # every check before the first minutes-long run
         if chapter not in toc_chapters():
             raise SystemExit(
                 f"{chapter}: expected a chapter of _toc.yml: {', '.join(toc_chapters())}"
             )
-        if args.from_notebook:
-            notebook = json.loads(args.from_notebook.read_text())
-            seconds = notebook.get("metadata", {}).get("papermill", {}).get("duration")
-        else:
-            notebook, seconds = execute_full(chapter, args.keep_notebook)
-        now = glued_values(notebook)
-        path = reference_path(chapter)
-        print(f"\n== {chapter} (full mode) ==")
-        if path.exists():
-            show(differences(json.loads(path.read_text())["values"], now))
-        elif not args.write:
-            raise SystemExit(f"{path}: no reference yet; run with --write first")
-        if args.write:
-            import gae_lib
-
-            REFERENCES.mkdir(exist_ok=True)
-            path.write_text(
-                json.dumps(
-                    {
-                        "chapter": chapter,
-                        "gae_lib": gae_lib.__version__,
-                        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                        "seconds": seconds,
-                        "values": now,
-                    },
-                    indent=1,
-                    sort_keys=True,
-                )
-                + "\n"
-            )
-            print(f"reference written: {path.relative_to(REPO)} ({len(now)} values)")
+        if not args.write and not reference_path(chapter).exists():
+            raise SystemExit(f"{reference_path(chapter)}: no reference yet; run with --write "
+                             f"first")
+    try:
+        for chapter in chapters:
+            reproduce_chapter(chapter, args)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
     if not (args.no_zoo or args.chapters or args.from_notebook or args.write):
         print("\n== zoo: recorded metrics recomputed from the shipped weights ==")
         return 1 if show_zoo(zoo_differences()) else 0
     return 0
+
+
+def reproduce_chapter(chapter: str, args) -> None:
+    """Compare one chapter's run (or ``--from-notebook``) with its reference; ``--write``
+    stores it, refused for a run that is not a full-mode run of the chapter or that loses
+    more than MAX_DROPPED_SHARE of the reference's values (unless ``--force``)."""
+    path = reference_path(chapter)
+    fix = f"restore it with `git checkout -- {shown(path, REPO)}`"
+    record = read_json(path, fix) if path.exists() else {"values": None}
+    if not isinstance(record, dict) or not isinstance(record.get("values", {}), (dict, type(None))):
+        raise ValueError(f"{path}: expected a reference record with 'values'; {fix}")
+    reference = record.get("values")
+    if args.from_notebook:
+        notebook = read_json(args.from_notebook, "expected an executed .ipynb of " + chapter)
+        problem = not_that_chapter(notebook, chapter)
+        if problem:
+            raise ValueError(f"{args.from_notebook}: {problem}")
+        seconds = notebook.get("metadata", {}).get("papermill", {}).get("duration")
+        mode = not_full_mode(notebook)
+    else:
+        notebook, seconds = execute_full(chapter, args.keep_notebook)
+        mode = None
+    now = glued_values(notebook)
+    print(f"\n== {chapter} ({'full mode' if mode is None else 'not full mode: ' + mode}) ==")
+    if reference is not None:
+        show(differences(reference, now))
+    if not args.write:
+        return
+    refusals = [] if mode is None else [mode]
+    if reference:
+        dropped = set(flat(reference)) - set(flat(now))
+        if len(dropped) > MAX_DROPPED_SHARE * len(flat(reference)):
+            refusals.append(f"it lacks {len(dropped)} of the reference's {len(flat(reference))} "
+                            f"values (e.g. {', '.join(sorted(dropped)[:3])})")
+    elif not now:
+        refusals.append("it glued no values")
+    if refusals and not args.force:
+        raise ValueError(f"not writing {shown(path, REPO)} from this run: "
+                         f"{'; '.join(refusals)}. A reference is a full-mode run of the chapter "
+                         f"(`python -m gae_lib.reproduce {chapter} --write`); --force writes "
+                         f"it anyway")
+    import gae_lib
+
+    REFERENCES.mkdir(exist_ok=True)
+    record = {"chapter": chapter, "gae_lib": gae_lib.__version__,
+              "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "seconds": seconds, "values": now}
+    atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+    print(f"reference written: {shown(path, REPO)} ({len(now)} values)")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ checkpoint, so ``resume=True`` reaches the state an uninterrupted run reaches.
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 import time
@@ -18,8 +17,9 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from . import __version__, data, documents, snapshots, tracking, zoo
-from .config import TrainConfig
+from .config import TrainConfig, check_count
 from .data.sources import REPO_ROOT
+from .files import FileFormatError, read_json, write_json
 from .families import family_of
 from .families.base import CLASSIFIER
 
@@ -79,17 +79,27 @@ def save_state(out: Path, nets, opts, epoch: int, history: list, cfg: TrainConfi
                 tensors[f"opt.{name}.{idx}.{key}"] = value.detach().cpu().contiguous()
     tensors["rng.torch"] = torch.get_rng_state()
     tmp = out / (STATE + ".part")
-    save_file(tensors, str(tmp))
+    # The epoch in both files: a run stopped between the two writes is found out on --resume.
+    save_file(tensors, str(tmp), metadata={"epoch": str(epoch)})
     tmp.replace(out / STATE)
     meta = {"epoch": epoch, "history": history, "param_groups": groups, "config": cfg.to_dict()}
-    (out / STATE_META).write_text(json.dumps(meta, indent=1))
-    (out / "losses.json").write_text(json.dumps(history, indent=1))
+    write_json(out / STATE_META, meta)
+    write_json(out / "losses.json", history)
 
 
 def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
+    again = "train again without --resume (or with --out elsewhere)"
     if not (out / STATE).exists():
-        raise FileNotFoundError(f"--resume: no checkpoint {out / STATE}; train without --resume")
-    meta = json.loads((out / STATE_META).read_text())
+        raise ValueError(f"--resume: no run to resume in {out} ({out / STATE} is missing); "
+                         f"train without --resume")
+    try:
+        meta = read_json(out / STATE_META, again)
+        epoch = safe_open_epoch(out / STATE)
+    except FileFormatError as err:
+        raise ValueError(f"--resume: {err}") from None
+    if epoch is not None and epoch != meta.get("epoch"):
+        raise ValueError(f"--resume: {out / STATE} holds epoch {epoch} but {out / STATE_META} "
+                         f"epoch {meta.get('epoch')} (the run stopped while saving); {again}")
     # Resuming may extend the number of epochs and change what is shipped (networks, dtype:
     # neither changes training); every other field must match.
     free = dict(epochs=0, shipped=None, ship_dtype=None)
@@ -120,6 +130,45 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     return meta["epoch"], meta["history"]
 
 
+def safe_open_epoch(path: Path) -> int | None:
+    """The epoch recorded in a state file's metadata (None for a run saved before it was)."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as state:
+            epoch = (state.metadata() or {}).get("epoch")
+    except Exception as err:   # safetensors raises its own error types for damaged files
+        raise FileFormatError(f"{path}: not a readable safetensors file ({err}); "
+                              f"train again without --resume") from None
+    return int(epoch) if epoch is not None else None
+
+
+def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: bool) -> None:
+    """Refuse to ship (replace the zoo's model) a run that is not the zoo's: on part of the
+    data, without the final metrics, or shorter than the document's configuration; with
+    ``force``, say what is replaced."""
+    configured = documents.configs().get(cfg.name)
+    reasons = [r for r, bad in (
+        (f"it trains on {limit} images only (--limit)", limit is not None),
+        ("it skips the final metrics (--no-evaluate)", not evaluate),
+        (f"it trains {cfg.epochs} of the zoo's {configured.epochs} epochs",
+         configured is not None and cfg.epochs < configured.epochs),
+        (f"no document configures {cfg.name!r}", configured is None)) if bad]
+    target = zoo.CHECKPOINTS / f"{cfg.name}.safetensors"
+    if f"{cfg.name}.json" in zoo.read_manifest(zoo.CHECKPOINTS):
+        old = zoo.read_info(cfg.name)
+        shipped = (f"the shipped {cfg.name} ({old['epochs']} epochs on "
+                   f"{old['images_per_epoch']:,} images, {len(old['metrics'])} metrics)")
+    else:
+        shipped = f"nothing shipped yet at {target}"
+    if reasons and not force:
+        raise ValueError(f"--ship: not shipping this run over {shipped}: "
+                         f"{'; '.join(reasons)}. Train without --ship, or add --force to "
+                         f"replace it anyway")
+    if reasons:
+        print(f"--ship --force: this run will replace {shipped} ({'; '.join(reasons)})")
+
+
 def make_tracker(cfg: TrainConfig, out: Path, dev: torch.device) -> tracking.Tracker:
     # Loading the classifier builds a network, which draws its initial weights from the
     # global RNG: forked, so that a tracked run trains exactly as an untracked one.  (The
@@ -138,13 +187,20 @@ def train(
     ship: bool = False,
     progress: bool = True,
     evaluate: bool = True,
+    force: bool = False,
 ) -> dict:
     """Train ``cfg`` for ``cfg.epochs`` epochs into ``out``; returns the checkpoint's JSON record.
 
     ``limit`` trains on the first ``limit`` images only (quick checks, tests).
-    ``ship`` also writes the result into the zoo (``data/checkpoints``);
-    ``evaluate=False`` skips the final metrics (quick checks, tests).
+    ``ship`` also writes the result into the zoo (``data/checkpoints``), refused (before
+    training) for a run with ``limit``, without evaluation or shorter than the document's
+    configuration unless ``force``; ``evaluate=False`` skips the final metrics (quick checks,
+    tests).
     """
+    if limit is not None:
+        check_count(limit, "limit")
+    if ship:
+        check_shipping(cfg, limit, evaluate, force)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     dev = resolve_device(device)

@@ -22,8 +22,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from .config import TrainConfig
+from .config import TrainConfig, check_model_name
 from .data.sources import REPO_ROOT, file_digest
+from .files import FileFormatError, atomic_write_text, file_lock, read_json
 from .families import family_of
 from .nets import Classifier
 from .snapshots import file_name as snapshot_file
@@ -49,8 +50,22 @@ def sha256(path: Path) -> str:
 
 
 def read_manifest(root: Path) -> dict[str, str]:
-    path = root / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {}
+    path = Path(root) / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        manifest = read_json(path, f"restore it with `git checkout -- {path}`")
+    except FileFormatError as err:
+        raise CheckpointError(str(err)) from None
+    if not isinstance(manifest, dict):
+        raise CheckpointError(f"{path}: expected a JSON object file -> sha256, got "
+                              f"{type(manifest).__name__}; restore it with "
+                              f"`git checkout -- {path}`")
+    return manifest
+
+
+def write_manifest(root: Path, manifest: dict[str, str]) -> None:
+    atomic_write_text(Path(root) / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def available(root: Path | None = None) -> list[str]:
@@ -68,12 +83,22 @@ def by_document(root: Path | None = None) -> dict[str, list[str]]:
 
 
 def check_name(name: str) -> str:
-    if name in RENAMED:
+    if isinstance(name, str) and name in RENAMED:
         raise CheckpointError(f"the model {name!r} is now {RENAMED[name]!r}: checkpoints are named "
                               f"DOCUMENT/MODEL; load {RENAMED[name]!r}")
-    if not isinstance(name, str) or name.count("/") != 1:
-        raise CheckpointError(f"{name!r}: expected a name DOCUMENT/MODEL, e.g. 'favuzzi2019/dcgan'")
-    return name
+    try:
+        return check_model_name(name)
+    except ValueError as err:
+        raise CheckpointError(str(err)) from None
+
+
+def inside(root: Path, filename: str) -> Path:
+    """``root / filename``, refused unless it resolves inside ``root`` (a name is a path)."""
+    root = Path(root)
+    path = root / filename
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise CheckpointError(f"{filename!r}: resolves outside the checkpoint folder {root}")
+    return path
 
 
 def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
@@ -82,14 +107,15 @@ def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
     float32 by default) with the training snapshots ``info["snapshots"]`` from
     ``snapshot_dir``, and record every file's sha256 in the manifest."""
     check_name(name)
-    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    weights, meta = inside(root, f"{name}.safetensors"), inside(root, f"{name}.json")
+    weights.parent.mkdir(parents=True, exist_ok=True)
     dtype = getattr(torch, info.get("ship_dtype", "float32"))
     tensors = {f"{net}.{key}": (value.to(dtype) if value.is_floating_point() else value)
                .detach().cpu().contiguous()
                for net, module in nets.items() for key, value in module.state_dict().items()}
-    weights, meta = root / f"{name}.safetensors", root / f"{name}.json"
     save_file(tensors, str(weights))
-    meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(meta, json.dumps(info, indent=2, sort_keys=True) + "\n")
     with manifest_lock(root):   # two training runs may ship at the same moment
         manifest = read_manifest(root)
         manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
@@ -102,7 +128,7 @@ def save(name: str, nets: dict[str, nn.Module], info: dict, root: Path,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(source.read_bytes())
             manifest[f"{name}.snapshots/{png}"] = sha256(target)
-        (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        write_manifest(root, manifest)
     return [weights, meta]
 
 
@@ -150,27 +176,22 @@ def _repack(name: str, change, root: Path | None) -> None:
     record, tensors = change(info, load_file(str(weights)))
     save_file(tensors, str(weights))
     info.setdefault("repacked", []).append(record)
-    meta.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(meta, json.dumps(info, indent=2, sort_keys=True) + "\n")
     with manifest_lock(root):
         manifest = read_manifest(root)
         manifest.update({f"{name}.safetensors": sha256(weights), f"{name}.json": sha256(meta)})
-        (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        write_manifest(root, manifest)
 
 
 @contextlib.contextmanager
 def manifest_lock(root: Path):
     """An exclusive lock on the manifest of ``root`` (a file lock; POSIX)."""
-    import fcntl
-    with open(root / ".manifest.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(Path(root) / ".manifest.lock"):
+        yield
 
 
 def verified_file(root: Path, filename: str, name: str) -> Path:
-    path = root / filename
+    path = inside(root, filename)
     retrain = f"retrain it with `python -m gae_lib train {name} --ship`"
     expected = read_manifest(root).get(filename)
     if expected is None:
@@ -187,6 +208,16 @@ def verified_file(root: Path, filename: str, name: str) -> Path:
     return path
 
 
+def read_info(name: str, root: str | Path | None = None) -> dict:
+    """The JSON record of a shipped checkpoint (hash-verified, as ``load`` reads it)."""
+    root = Path(root) if root else CHECKPOINTS
+    path = verified_file(root, f"{check_name(name)}.json", name)
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise CheckpointError(f"{path}: not valid JSON ({err})") from None
+
+
 def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.ModuleDict:
     """The trained networks of ``name`` (hash-verified) as an nn.ModuleDict in eval mode.
 
@@ -195,7 +226,7 @@ def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.M
     the zoo was split by document) fails with a message naming the new one.
     """
     root = Path(root) if root else CHECKPOINTS
-    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
+    info = read_info(name, root)
     cfg = TrainConfig.from_dict(info["config"])
     # Networks the family takes from another zoo model (E_NN's frozen G) come from there.
     nets = family_of(cfg).build(cfg, load=lambda other: load(other, root, device))
@@ -211,6 +242,8 @@ def load(name: str, root: str | Path | None = None, device: str = "cpu") -> nn.M
         for net in model.values():
             if isinstance(net, Classifier):   # oneDNN's channels_last kernels: the same
                 net.to(memory_format=torch.channels_last)   # logits, 1.7-2.6x the images/s
+    if "generator" in model:   # the inverters check that they fit its prior (invert.py)
+        model.generator.trained_prior = cfg.prior
     model.info, model.config = info, cfg
     return model
 
@@ -219,7 +252,7 @@ def track_snapshots(name: str, root: str | Path | None = None) -> dict[int, torc
     """The snapshots taken every few steps (``gae_lib.tracking``; hash-verified): step ->
     grid of 64 samples of fixed codes (C x H x W in [0, 1])."""
     root = Path(root) if root else CHECKPOINTS
-    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
+    info = read_info(name, root)
     return {t["step"]: read_png(verified_file(root, f"{name}.snapshots/{track_file(t['step'])}",
                                               name))
             for t in info.get("track", [])}
@@ -229,6 +262,6 @@ def snapshots(name: str, root: str | Path | None = None) -> dict[int, torch.Tens
     """The training snapshots shipped with ``name`` (hash-verified): epoch -> image grid
     (C x H x W in [0, 1]; gae_lib.snapshots)."""
     root = Path(root) if root else CHECKPOINTS
-    info = json.loads(verified_file(root, f"{check_name(name)}.json", name).read_text())
+    info = read_info(name, root)
     return {epoch: read_png(verified_file(root, f"{name}.snapshots/{snapshot_file(epoch)}", name))
             for epoch in info.get("snapshots", [])}

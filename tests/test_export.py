@@ -77,6 +77,12 @@ def test_export_is_skipped_for_an_unchanged_checkpoint_and_redone_for_a_changed_
     export.export_network(NAMES[0], "generator", out)
     assert path.stat().st_mtime_ns != before
     assert json.loads(stamp.read_text())["checkpoint_sha256"] == export.checkpoint_digest(NAMES[0])
+    # A truncated ONNX file under an up-to-date stamp is exported again, not trusted.
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    export.export_network(NAMES[0], "generator", out)
+    onnx.load(str(path))   # whole again: the truncated copy does not parse
+    assert json.loads(stamp.read_text())["onnx_sha256"] == zoo.sha256(path)
 
 
 def test_unknown_model_or_network_is_named(tmp_path):
@@ -90,5 +96,14 @@ def test_cli_export_prints_the_files(tmp_path, capsys):
     assert cli(["export", NAMES[1], "--out", str(tmp_path), "--no-classifier"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(tmp_path / f"{NAMES[1]}.generator.onnx")]
-    with pytest.raises(SystemExit):
-        cli(["export", "favuzzi2019/nope", "--out", str(tmp_path)])
+    # An unknown model, an old name, a folder that cannot be made: one line, exit code 1.
+    assert cli(["export", "favuzzi2019/nope", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("error: 'favuzzi2019/nope' is not in the zoo")
+    assert cli(["export", "dcgan", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the model 'dcgan' is now 'favuzzi2019/dcgan'") and \
+        err.count("\n") == 1
+    (tmp_path / "a-file").write_text("")
+    assert cli(["export", NAMES[1], "--out", str(tmp_path / "a-file"), "--no-classifier"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "a-file" in err and err.count("\n") == 1

@@ -17,13 +17,17 @@ FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCh
 values = st.one_of(st.floats(-1, 1, width=32), st.sampled_from([np.nan, np.inf, -3.0, 2.0]))
 
 
-def image_like(max_side=30):
+def image_like(max_side=30, dtypes=(np.float32,)):
     shape = st.lists(st.sampled_from([0, 1, 2, 3, 28, max_side]), min_size=1, max_size=5)
-    return shape.flatmap(
+    return st.tuples(shape, st.sampled_from(dtypes)).flatmap(
         lambda s: arrays(
-            np.float32, tuple(s) if np.prod(s) <= 20_000 else (2, 1, 28, 28), elements=values
+            s[1], tuple(s[0]) if np.prod(s[0]) <= 20_000 else (2, 1, 28, 28), elements=values
         )
     )
+
+
+# Kernel widths and learning rates as a careless caller passes them.
+widths = st.one_of(st.floats(-1, 3), st.sampled_from([np.nan, np.inf, -np.inf, 0.0]))
 
 
 def outcome(fn, *args, **kwargs):
@@ -40,12 +44,15 @@ CLASSIFIER = Classifier(channels=3).eval()
 
 
 @FUZZ
-@given(image_like(), st.booleans())
-def test_inverters(x, projected):
+@given(image_like(dtypes=(np.float32, np.float64)), st.booleans(), st.booleans(), widths)
+def test_inverters(x, projected, as_numpy, lr):
+    # float64 and numpy images are taken as float32; a non-finite or non-positive lr is refused
     invert = projected_adam if projected else algorithm1
-    found = outcome(invert, GENERATOR, torch.from_numpy(x), steps=1, n_starts=2)
+    found = outcome(invert, GENERATOR, x if as_numpy else torch.from_numpy(x), steps=1,
+                    n_starts=2, lr=lr)
     if found is not None:
         assert torch.isfinite(found.z).all() and torch.isfinite(found.loss).all()
+        assert found.loss.dtype == torch.float32 and 0 < lr < np.inf
 
 
 @FUZZ
@@ -111,12 +118,12 @@ def test_pca_2d(codes):
 
 
 @FUZZ
-@given(image_like(), st.lists(st.floats(-1, 1), min_size=0, max_size=3))
+@given(image_like(), st.lists(widths, min_size=0, max_size=3))
 def test_parzen(x, sigmas):
     t = torch.from_numpy(x)
     result = outcome(metrics.parzen_log_likelihood, t, t, t, sigmas=sigmas or None)
     if result is not None:
-        assert result.sigma > 0
+        assert 0 < result.sigma < math.inf and not math.isnan(result.mean)
 
 
 @FUZZ
@@ -133,9 +140,10 @@ def test_linear_separability(x, y):
 
 @FUZZ
 @given(arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 3)), elements=values),
-       arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 3)), elements=values))
-def test_mmd_squared(a, b):
-    result = outcome(metrics.mmd_squared, torch.from_numpy(a), torch.from_numpy(b))
+       arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(0, 3)), elements=values),
+       st.one_of(widths, st.lists(widths, max_size=3)))
+def test_mmd_squared(a, b, bandwidths):
+    result = outcome(metrics.mmd_squared, torch.from_numpy(a), torch.from_numpy(b), bandwidths)
     if result is not None:
         assert math.isfinite(result)
 

@@ -2,6 +2,7 @@
 the prior it should match (makhzani2016, Fig. 2), with Gaussian kernels of several widths."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from ..checks import as_tensor
@@ -17,12 +18,19 @@ def mmd_squared(x, y, bandwidths=(0.2, 0.5, 1.0, 2.0, 5.0)) -> float:
                          f"{tuple(x.shape)} and {tuple(y.shape)}")
     if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
         raise ValueError("x, y: expected finite points")
-    if not bandwidths or min(bandwidths) <= 0:
-        raise ValueError(f"bandwidths: expected positive widths, got {bandwidths!r}")
+    try:
+        widths = np.atleast_1d(np.asarray(bandwidths, dtype=float))
+    except (TypeError, ValueError):
+        widths = np.array([])
+    if widths.ndim != 1 or widths.size == 0 or not (np.isfinite(widths) & (widths > 0)).all():
+        raise ValueError(f"bandwidths: expected finite positive widths (one or several), "
+                         f"got {bandwidths!r}")
+    bandwidths = widths.tolist()
 
     def mean_kernel(a, b, same: bool) -> torch.Tensor:
-        sq = torch.cdist(a, b).pow(2)
-        k = sum(torch.exp(-sq / (2 * h * h)) for h in bandwidths)
+        distance = torch.cdist(a, b)
+        # (|a - b| / h)^2 / 2, not |a - b|^2 / (2 h^2): a tiny h must not make h^2 round to 0
+        k = sum(torch.exp(-(distance / h).pow(2) / 2) for h in bandwidths)
         if same:   # leave out k(a_i, a_i): the unbiased estimate
             return (k.sum() - k.diagonal().sum()) / (len(a) * (len(a) - 1))
         return k.mean()

@@ -26,6 +26,9 @@ def parzen_log_density(points: torch.Tensor, centres: torch.Tensor, sigma,
     """log (1/K) sum_k N(x; c_k, sigma^2 I) for each x: shape (N,) for one sigma, (S, N) for
     a sequence of S sigmas (the distances are computed once for all of them)."""
     sigmas = torch.as_tensor(sigma, dtype=points.dtype).reshape(-1, 1, 1)
+    # (sigma^2 must not round to 0: it divides)
+    if len(sigmas) == 0 or not (torch.isfinite(sigmas) & (sigmas.pow(2) > 0)).all():
+        raise ValueError(f"sigma: expected finite positive kernel widths, got {sigma!r}")
     d = points.shape[1]
     c_sq = centres.pow(2).sum(1)
     out = []
@@ -47,8 +50,9 @@ def parzen_log_likelihood(samples, validation, test, sigmas=None) -> ParzenResul
                          f"{[tuple(f.shape) for f in flat]}")
     centres, val, tst = flat
     sigmas = np.logspace(-1.3, 0, 20) if sigmas is None else np.asarray(sigmas, float)
-    if sigmas.ndim != 1 or len(sigmas) == 0 or (sigmas <= 0).any():
-        raise ValueError(f"sigmas: expected positive kernel widths, got {sigmas!r}")
+    if sigmas.ndim != 1 or len(sigmas) == 0 or not (np.isfinite(sigmas) & (sigmas > 0)
+                                                    & (sigmas ** 2 > 0)).all():
+        raise ValueError(f"sigmas: expected finite positive kernel widths, got {sigmas!r}")
     means = parzen_log_density(val, centres, sigmas.tolist()).mean(1)
     scores = {float(s): m.item() for s, m in zip(sigmas, means)}
     best = max(scores, key=scores.get)
