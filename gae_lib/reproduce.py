@@ -179,7 +179,8 @@ def show_zoo(rows: list[tuple]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m gae_lib.reproduce",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="e.g. book/comparison-of-encodings")
     parser.add_argument("--write", action="store_true", help="store this run as the reference")
     parser.add_argument("--from-notebook", type=Path,
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for chapter in chapters:
             reproduce_chapter(chapter, args)
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         raise SystemExit(f"error: {err}") from None
     if not (args.no_zoo or args.chapters or args.from_notebook or args.write):
         print("\n== zoo: recorded metrics recomputed from the shipped weights ==")

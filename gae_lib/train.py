@@ -155,12 +155,13 @@ def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: b
          configured is not None and cfg.epochs < configured.epochs),
         (f"no document configures {cfg.name!r}", configured is None)) if bad]
     target = zoo.CHECKPOINTS / f"{cfg.name}.safetensors"
-    if f"{cfg.name}.json" in zoo.read_manifest(zoo.CHECKPOINTS):
+    try:
         old = zoo.read_info(cfg.name)
         shipped = (f"the shipped {cfg.name} ({old['epochs']} epochs on "
                    f"{old['images_per_epoch']:,} images, {len(old['metrics'])} metrics)")
-    else:
-        shipped = f"nothing shipped yet at {target}"
+    except zoo.CheckpointError as err:   # not shipped yet, or damaged: the retraining mends it
+        shipped = (f"nothing shipped yet at {target}" if f"{cfg.name}.json" not in
+                   zoo.read_manifest(zoo.CHECKPOINTS) else f"the damaged {target} ({err})")
     if reasons and not force:
         raise ValueError(f"--ship: not shipping this run over {shipped}: "
                          f"{'; '.join(reasons)}. Train without --ship, or add --force to "
