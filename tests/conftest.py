@@ -67,6 +67,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"(all chapters): CPU time of the lab run's processes: {kinds}")
 
 
+def cli_in_process(capsys, *args) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``python -m gae_lib ARGS`` run by its ``main`` in this
+    process: the same parser and code, without a new interpreter importing torch (~8 s a
+    call on 2 busy cores).  One test runs the real ``python -m`` command."""
+    from gae_lib.__main__ import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.fixture(scope="session")
 def cache() -> Path:
     """The real data cache, fetched (and verified) once per test session."""

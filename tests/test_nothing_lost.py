@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO
+from conftest import REPO, cli_in_process as cli
 
 from gae_lib import edition, reproduce, zoo
 from gae_lib.book import toc_chapters
@@ -41,18 +41,6 @@ def shipped_untouched():
     before = [digests(f) for f in folders], sorted(p.name for p in DATA.iterdir())
     yield
     assert ([digests(f) for f in folders], sorted(p.name for p in DATA.iterdir())) == before
-
-
-def cli(capsys, *args) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``python -m gae_lib ARGS`` run by its ``main``."""
-    from gae_lib.__main__ import main
-
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(err: str) -> str:
@@ -155,6 +143,19 @@ def test_reproduce_looks_for_the_reference_before_running_the_chapter(tmp_path, 
     assert "latent-space-size.json: not valid JSON" in message and "git checkout" in message
 
 
+def private_zoo(tmp_path, monkeypatch, name="wanare/mlp-gan") -> tuple:
+    """zoo.CHECKPOINTS made a folder holding a copy of one shipped model: (folder, files)."""
+    root = tmp_path / "zoo"
+    (root / name.split("/")[0]).mkdir(parents=True)
+    files = [f"{name}.{s}" for s in ("json", "safetensors")]
+    for f in files:
+        shutil.copy2(zoo.CHECKPOINTS / f, root / f)
+    (root / "manifest.json").write_text(json.dumps(
+        {f: zoo.read_manifest(zoo.CHECKPOINTS)[f] for f in files}))
+    monkeypatch.setattr(zoo, "CHECKPOINTS", root)
+    return root, files
+
+
 # -- 2. and 3. train --ship ------------------------------------------------------------------
 
 @pytest.mark.parametrize("args,expected", [
@@ -204,15 +205,7 @@ def test_ship_refuses_a_run_that_is_not_the_zoos_before_training(args, reason, t
 
 def test_ship_force_replaces_and_says_what(tmp_path, monkeypatch, capsys, cache,
                                           shipped_untouched):
-    # A private zoo holding a copy of the shipped DCGAN.
-    root = tmp_path / "zoo"
-    (root / "favuzzi2019").mkdir(parents=True)
-    files = [f"favuzzi2019/dcgan.{s}" for s in ("json", "safetensors")]
-    for f in files:
-        shutil.copy2(zoo.CHECKPOINTS / f, root / f)
-    (root / "manifest.json").write_text(json.dumps(
-        {f: zoo.read_manifest(zoo.CHECKPOINTS)[f] for f in files}))
-    monkeypatch.setattr(zoo, "CHECKPOINTS", root)
+    root, _ = private_zoo(tmp_path, monkeypatch, "favuzzi2019/dcgan")
     code, out, err = cli(capsys, "train", "favuzzi2019/dcgan", "--epochs", "1", "--limit", "64",
                          "--set", "batch_size=32", "--no-evaluate", "--device", "cpu",
                          "--out", str(tmp_path / "run"), "--ship", "--force")
@@ -294,18 +287,6 @@ def test_a_damaged_stamp_file_or_reference_is_named(tmp_path, monkeypatch, capsy
 
 
 # -- every read verifies -------------------------------------------------------------------
-
-def private_zoo(tmp_path, monkeypatch, name="wanare/mlp-gan") -> tuple:
-    root = tmp_path / "zoo"
-    (root / name.split("/")[0]).mkdir(parents=True)
-    files = [f"{name}.{s}" for s in ("json", "safetensors")]
-    for f in files:
-        shutil.copy2(zoo.CHECKPOINTS / f, root / f)
-    (root / "manifest.json").write_text(json.dumps(
-        {f: zoo.read_manifest(zoo.CHECKPOINTS)[f] for f in files}))
-    monkeypatch.setattr(zoo, "CHECKPOINTS", root)
-    return root, files
-
 
 def test_the_zoo_listing_verifies_what_it_prints(tmp_path, monkeypatch, capsys):
     root, files = private_zoo(tmp_path, monkeypatch)

@@ -15,24 +15,13 @@ from gae_lib.documents import config as zoo_config
 from gae_lib.families import family_of
 from gae_lib.train import train
 
+from conftest import cli_in_process
+
+
 def train_cli(out, *args):
     """``python -m gae_lib train ARGS --out OUT`` as a user runs it."""
     return subprocess.run([sys.executable, "-m", "gae_lib", "train", *args, "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
-
-
-def cli_in_process(capsys, *args) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``python -m gae_lib ARGS`` run by its ``main`` in this
-    process: the same parser and code, without a new interpreter importing torch (~8 s a
-    call on 2 busy cores).  One test runs the real ``python -m`` command."""
-    from gae_lib.__main__ import main
-
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 TINY = dict(limit=96, device="cpu", progress=False, evaluate=False)
