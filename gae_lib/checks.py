@@ -50,7 +50,7 @@ def check_images(
     if size is not None and tuple(x.shape[2:]) != tuple(size):
         raise ValueError(f"{name}: expected {size[0]}x{size[1]} images, got shape {tuple(x.shape)}")
     check_finite(x, name)
-    lo, hi = x.min().item(), x.max().item()
+    lo, hi = x.min().item() + 0.0, x.max().item() + 0.0   # (+ 0.0: -0.0 prints as 0)
     if lo < IMAGE_RANGE[0] - RANGE_SLACK or hi > IMAGE_RANGE[1] + RANGE_SLACK:
         raise ValueError(
             f"{name}: expected pixel values in [-1, 1], got range [{lo:.3g}, {hi:.3g}] (images "
