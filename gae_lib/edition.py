@@ -401,18 +401,28 @@ def chosen_parameters(chapters: list[str], pairs: list[tuple[str, str]]) -> dict
 def main(argv: list[str] | None = None) -> int:
     from .book import toc_chapters
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("edition", choices=("lab", "handout"))
-    parser.add_argument("chapters", nargs="*", help="e.g. book/intro (default: every chapter)")
-    parser.add_argument("--out", type=Path, help=f"folder (default {LAB_DIR.name}/ or "
-                        f"{HANDOUT_DIR.relative_to(REPO_ROOT)}/)")
+    from . import assignments
+
+    parser = argparse.ArgumentParser(prog="python -m gae_lib.edition",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("edition", choices=("lab", "handout", "nbgrader"),
+                        help="nbgrader: a course directory of graded assignments "
+                             "(gae_lib.assignments)")
+    parser.add_argument("chapters", nargs="*", help="e.g. book/intro (default: every chapter; "
+                        "nbgrader: every chapter with exercises)")
+    parser.add_argument("--out", type=Path, help=f"folder (default {LAB_DIR.name}/, "
+                        f"{HANDOUT_DIR.relative_to(REPO_ROOT)}/ or "
+                        f"{assignments.ASSIGNMENTS_DIR.relative_to(REPO_ROOT)}/)")
     parser.add_argument("--force", action="store_true",
                         help="lab: overwrite notebooks you have edited")
+    parser.add_argument("--release", action="store_true",
+                        help="nbgrader: also run `nbgrader generate_assignment` for each")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                         metavar=("NAME", "VALUE"), help="set a parameter in every chapter that "
                         "has it, e.g. -p QUICK True (a Python literal)")
     args = parser.parse_args(argv)
-    chapters = args.chapters or toc_chapters()
+    chapters = args.chapters or (assignments.graded_chapters() if args.edition == "nbgrader"
+                                 else toc_chapters())
     unknown = [c for c in chapters if c not in toc_chapters()]
     if unknown:
         parser.error(f"unknown chapter(s) {', '.join(unknown)}; expected some of "
@@ -422,9 +432,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.edition == "lab":
             paths = write_lab(chapters, args.out or LAB_DIR, args.force, parameters)
             write_lab_settings()
-        else:
+        elif args.edition == "handout":
             paths = write_handout(chapters, args.out or HANDOUT_DIR, parameters)
-    except (EditionError, OSError) as error:
+        else:
+            out = args.out or assignments.ASSIGNMENTS_DIR
+            paths = assignments.write_course(chapters, out, parameters)
+            if args.release:
+                paths += assignments.release(chapters, out)
+    except (ValueError, OSError) as error:   # EditionError, AssignmentError, a damaged file
         print(f"error: {error}", file=sys.stderr)
         return 1
     for path in paths:
