@@ -6,6 +6,7 @@
 #   make serve  the built website on 127.0.0.1 (the in-browser models need http)
 #   make lab    JupyterLab with the chapters' lab editions (numbers shown, solutions closed)
 #   make handout  the chapters for a class, without solutions, and a solutions edition
+#   make assignments  the chapters' exercises as an nbgrader course (release, autograde)
 SHELL := /bin/bash
 # Python caches each module's bytecode in __pycache__ (ignored by git) when it is first
 # imported.  Where the environment turns that off, every process -- each chapter's kernel,
@@ -16,14 +17,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench reproduce lab handout data setup site-assets serve zoo clean
+.PHONY: book test bench reproduce lab handout assignments data setup site-assets serve zoo clean
 
 # The venv is (re)installed only when pyproject.toml changes, so a second run
 # spends its set-up time on checking data checksums only.  --no-compile: Python compiles
 # each module when it is first imported, instead of pip compiling every file it installs.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test,lab]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test,lab,instructor]'
 	@touch $@
 
 setup: $(STAMP)
@@ -69,6 +70,12 @@ lab: data
 # answer cell filled in).  HANDOUT_ARGS="-p QUICK True" sets a parameter in every chapter.
 handout: $(STAMP)
 	$(PY) -m gae_lib.edition handout $(HANDOUT_ARGS)
+
+# For a graded lab course: an nbgrader course directory in _build/assignments/ (source/ and
+# release/ of every chapter with exercises, nbgrader_config.py; gae_lib/assignments.py).
+# ASSIGNMENT_ARGS="-p QUICK False" sets a parameter; README "Teaching with this book".
+assignments: data
+	$(PY) -m gae_lib.edition nbgrader --release $(ASSIGNMENT_ARGS)
 
 # Retrain and ship a document's models (DOC=favuzzi2019; default: every document), in the
 # order their dependencies give (a frozen generator, the classifier), then list the zoo.

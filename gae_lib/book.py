@@ -26,11 +26,51 @@ def key(*parts) -> str:
     return "_".join(str(p).replace(" ", "-") for p in parts)
 
 
+# name -> the text/plain of every value glued in this kernel, as myst-nb stores it: what the
+# lab editions' prose shows once the cell that glues it has run (``live``).
+GLUED: dict[str, str] = {}
+
+
 def glue(name: str, value) -> None:
     """myst_nb.glue without display (imported here so the library works without myst-nb)."""
     from myst_nb import glue as myst_glue
 
     myst_glue(name, value, display=False)
+    GLUED[name] = plain_text(value)
+
+
+def plain_text(value) -> str:
+    """The text/plain form IPython gives ``value`` (what myst-nb glues), repr outside it."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return repr(value)
+    shell = get_ipython()
+    return shell.display_formatter.format(value)[0]["text/plain"] if shell else repr(value)
+
+
+class ProseText:
+    """A piece of a sentence, shown as it is (no quotes) by IPython and jupyterlab-myst."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.text)
+
+
+def live(name: str, spec: str = "", before: str = "") -> ProseText:
+    """The value glued as ``name`` in this kernel, formatted by ``spec`` as the website's
+    {glue:text} role shows it; ``before`` (the book's run's, marked so) until it is glued.
+    The editions' prose calls it through jupyterlab-myst's {eval} role (gae_lib.edition)."""
+    if name not in GLUED:
+        return ProseText(before)
+    from myst_nb.core.variables import format_plain_text
+
+    return ProseText(format_plain_text(GLUED[name], spec))
 
 
 def glue_all(values: dict, prefix: str | None = None) -> None:

@@ -183,17 +183,59 @@ def banner(chapter: str, edition: str, record: dict) -> dict:
     return markdown_cell(
         f":::{{note}} {kind}\n"
         f"Generated from `{chapter}.md` by `python -m gae_lib.edition`.  **Numbers in the text "
-        f"are those of the book's full-mode run** (`book/reference/{Path(chapter).name}.json`, "
-        f"{written}); the cells compute your own when you run them (*Run → Run All Cells*)."
+        f"marked {BEFORE_RUN} are those of the book's full-mode run** "
+        f"(`book/reference/{Path(chapter).name}.json`, {written}), until you run the cell that "
+        f"computes them (*Run → Run All Cells*): then the text shows your own, unmarked."
         f"{QUICK_HINT if 'QUICK' in parameter_names(chapter) else ''}\n:::",
         tags=["edition-banner"])
 
 
-def convert_markdown(text: str, chapter: str, values: dict, works: dict, cited: list) -> str:
+# The prose's numbers follow the reader's run: each {glue:text} becomes jupyterlab-myst's
+# {eval} of ``book.live``, which shows the value this kernel glued, or the book's full-mode
+# value marked BEFORE_RUN until the cell that glues it has run.  The markdown cell's
+# ``user_expressions`` metadata holds that marked value, shown before anything runs.
+BEFORE_RUN = "\u2020"   # a dagger: the banner says what it means
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
+
+
+def live_glue(values: dict, chapter: str, spec: str, shown: dict) -> str:
+    """``{eval}`` of the glued value ``spec`` (``shown``: expression -> text before a run)."""
+    text = glue_text(values, chapter, spec)
+    if "`" in text:   # cannot stand inside a role: the book's value, as it is
+        return text
+    name, _, fmt = spec.partition(":")
+    expression = (f"__import__('gae_lib.book').book.live({name!r}, {fmt!r}, "
+                  f"{text + BEFORE_RUN!r})")
+    shown[expression] = text + BEFORE_RUN
+    return f"{{eval}}`{expression}`"
+
+
+def with_results(cell: dict, shown: dict) -> dict:
+    """A markdown cell with the results its {eval} roles show before they are run."""
+    found = EVAL.findall(cell["source"])
+    if found:
+        cell["metadata"]["user_expressions"] = [
+            {"expression": e, "result": {"status": "ok", "data": {"text/plain": shown[e]},
+                                         "metadata": {}}} for e in found]
+    return cell
+
+
+def live_arguments(expression: str) -> tuple[str, str, str]:
+    """(name, format spec, text before a run) of a ``live_glue`` expression."""
+    return tuple(ast.literal_eval(a) for a in ast.parse(expression, mode="eval").body.args)
+
+
+def before_running(text: str) -> str:
+    """Markdown with each {eval} role as the reader sees it before running (tests)."""
+    return EVAL.sub(lambda m: live_arguments(m[1])[2], text)
+
+
+def convert_markdown(text: str, chapter: str, values: dict, works: dict, cited: list,
+                     shown: dict) -> str:
     if UNSUPPORTED_GLUE.search(text):
         raise EditionError(f"{chapter}: only {{glue:text}} roles can be shown in the lab "
                            f"edition: {UNSUPPORTED_GLUE.search(text)[0]}")
-    text = GLUE.sub(lambda m: glue_text(values, chapter, m[1]), text)
+    text = GLUE.sub(lambda m: live_glue(values, chapter, m[1], shown), text)
     text = CITE.sub(lambda m: cite_text(m[2], m[1], works, chapter, cited), text)
     text = LITERALINCLUDE.sub(lambda m: included_source(m, (REPO_ROOT / chapter).parent), text)
     return text
@@ -242,7 +284,7 @@ def edition(chapter: str, kind: str = "lab", parameters: dict | None = None) -> 
         raise ValueError(f"edition: expected one of {EDITIONS}, got {kind!r}")
     notebook = source_notebook(chapter)
     values, record = reference_values(chapter)
-    works, cited = bibliography(), []
+    works, cited, shown = bibliography(), [], {}
     cells = [banner(chapter, kind, record)]
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
@@ -257,12 +299,12 @@ def edition(chapter: str, kind: str = "lab", parameters: dict | None = None) -> 
             if "parameters" in tags and parameters:
                 cells.append(injected(parameters))
             continue
-        text = convert_markdown(source, chapter, values, works, cited)
+        text = convert_markdown(source, chapter, values, works, cited, shown)
         for piece_kind, piece in split_solutions(text):
             if piece_kind == "prose":
-                cells.append(markdown_cell(piece))
+                cells.append(with_results(markdown_cell(piece), shown))
             elif kind == "lab":
-                cells.append(markdown_cell(piece, tags=["solution"]))
+                cells.append(with_results(markdown_cell(piece, tags=["solution"]), shown))
             elif kind == "solutions":
                 answer = next((c for c in reversed(cells) if c["cell_type"] == "code" and not
                                (HIDDEN_TAGS | {"injected-parameters"}) & set(c["metadata"].get(
@@ -271,7 +313,8 @@ def edition(chapter: str, kind: str = "lab", parameters: dict | None = None) -> 
                     raise EditionError(f"{chapter}: a solution with no answer cell before it")
                 answer["source"] = solution_code(piece)
                 answer["metadata"].setdefault("tags", []).append("solution")
-                cells.append(markdown_cell(opened(piece), tags=["solution"]))
+                cells.append(with_results(markdown_cell(opened(piece), tags=["solution"]),
+                                          shown))
     if cited:
         cells.append(markdown_cell(reference_list(cited, works)))
     for cell in cells:

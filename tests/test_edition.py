@@ -52,19 +52,37 @@ def test_lab_edition_keeps_the_chapters_code_and_hides_its_bookkeeping(chapter, 
 
 
 def test_lab_edition_shows_the_reference_numbers_and_no_raw_markup(chapter, editions):
-    text = markdown(editions["lab"])
-    assert not edition.RAW_MARKUP.search(text)
+    # Before anything runs, each glued number is the book's, marked (jupyterlab-myst shows the
+    # results stored in the cell's user_expressions); after, the reader's (test_lab.py).
+    text = edition.before_running(markdown(editions["lab"]))
+    assert not edition.RAW_MARKUP.search(text) and "{eval}" not in text
     assert "{glue" not in text and "{cite" not in text and "literalinclude" not in text
     values, _ = edition.reference_values(chapter)
     source = (edition.REPO_ROOT / f"{chapter}.md").read_text()
     for spec in set(edition.GLUE.findall(source)):
-        shown = edition.glue_text(values, chapter, spec)
+        shown = edition.glue_text(values, chapter, spec) + edition.BEFORE_RUN
         assert shown in text, f"{spec} -> {shown!r} not in the lab edition"
+    for cell in editions["lab"]["cells"]:
+        stored = cell["metadata"].get("user_expressions", [])
+        assert [e["expression"] for e in stored] == edition.EVAL.findall("".join(cell["source"]))
+        assert "".join(e["result"]["data"]["text/plain"] for e in stored) in \
+            "".join(edition.before_running(f"{{eval}}`{e['expression']}`") for e in stored)
+
+
+def test_the_prose_shows_the_value_this_kernel_glued_once_it_is_glued(monkeypatch):
+    from gae_lib import book
+
+    monkeypatch.setattr(book, "GLUED", {})
+    (expression,) = edition.EVAL.findall(edition.live_glue(
+        {"mse": 0.0123456}, "book/intro", "mse:.3f", shown := {}))
+    assert repr(eval(expression)) == shown[expression] == "0.012\u2020"
+    book.GLUED["mse"] = book.plain_text(0.04567)
+    assert repr(eval(expression)) == "0.046"
 
 
 def test_intro_numbers_and_citations_read_as_on_the_website():
-    text = markdown(edition.edition("book/intro"))
-    assert "MNIST has 60,000 training and 10,000" in text
+    text = edition.before_running(markdown(edition.edition("book/intro")))
+    assert "MNIST has 60,000\u2020 training and 10,000\u2020" in text
     assert "(Favuzzi et al., 2019)" in text and "## References" in text
 
 
@@ -127,9 +145,9 @@ def test_a_stale_reference_is_an_error_naming_the_fix(tmp_path, monkeypatch):
 def test_markup_the_edition_cannot_show_is_an_error():
     works = edition.bibliography()
     with pytest.raises(edition.EditionError, match="only \\{glue:text\\}"):
-        edition.convert_markdown("{glue:figure}`x`", "book/intro", {}, works, [])
+        edition.convert_markdown("{glue:figure}`x`", "book/intro", {}, works, [], {})
     with pytest.raises(edition.EditionError, match="nosuchkey"):
-        edition.convert_markdown("{cite}`nosuchkey`", "book/intro", {}, works, [])
+        edition.convert_markdown("{cite}`nosuchkey`", "book/intro", {}, works, [], {})
 
 
 def test_citations_read_author_year():

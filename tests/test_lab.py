@@ -9,6 +9,7 @@ notebooks and the test build's execution cache is seeded from them (conftest.py)
 Screenshots go to _build/screenshots/lab-*.png.
 """
 import os
+import re
 import time
 
 import pytest
@@ -71,6 +72,64 @@ def test_the_lab_edition_runs_the_chapters_code(chapter, lab_run, tmp_path):
         unmarked(c) for c in chapter_code], f"{chapter}: the lab edition's code cells differ"
     marked = [c for c in lab_code if edition.CHECK_OUTPUT in "".join(c["source"])]
     assert marked, f"{chapter}: no cell is marked NBVAL_CHECK_OUTPUT (for nbval by hand)"
+
+
+def shown_after_the_run(saved: dict) -> list[tuple[str, str, str | None, str | None]]:
+    """(glued name, text the prose shows, the run's value as glued before that cell or None,
+    the run's value glued anywhere or None) for every number in the prose of a chapter saved
+    after Run All, but the prose after its last code cell (jupyterlab-myst evaluates a cell's
+    numbers as Run All reaches it)."""
+    from myst_nb.core.variables import format_plain_text
+
+    def glued_in(cell) -> dict:
+        found = {}
+        for out in cell.get("outputs", []):
+            record = out.get("metadata", {}).get("scrapbook", {})
+            if record.get("name"):
+                text = out["data"][record.get("mime_prefix", "") + "text/plain"]
+                found[record["name"]] = "".join(text) if isinstance(text, list) else text
+        return found
+
+    everywhere = {k: v for cell in saved["cells"] for k, v in glued_in(cell).items()}
+    before, found = {}, []
+    last_code = max(i for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code")
+    for cell in saved["cells"][:last_code]:
+        before.update(glued_in(cell))
+        for expression in cell["metadata"].get("user_expressions", []):
+            name, spec, _ = edition.live_arguments(expression["expression"])
+            shown = "".join(expression["result"]["data"]["text/plain"])
+            found.append((name, shown, *(format_plain_text(values[name], spec)
+                                         if name in values else None
+                                         for values in (before, everywhere))))
+    return found
+
+
+@pytest.mark.parametrize("chapter", toc_chapters())
+def test_the_prose_shows_the_students_numbers_after_run_all(chapter, lab_run):
+    found = shown_after_the_run(lab_run(chapter).saved)
+    ran = [(name, shown, value) for name, shown, value, _ in found if value is not None]
+    assert len(ran) >= 3, f"{chapter}: too few numbers in the prose after their cell: {found}"
+    wrong = [(name, shown, value) for name, shown, value in ran if shown != value]
+    assert not wrong, f"{chapter}: prose numbers not those of the run: {wrong[:5]}"
+    # a number glued further down is the book's, marked so, or (if Run All had reached its
+    # cell when the sentence's numbers were asked for) the run's
+    later = [(name, shown, anywhere) for name, shown, before, anywhere in found if before is None]
+    assert all(shown.endswith(edition.BEFORE_RUN) or shown == anywhere
+               for name, shown, anywhere in later), later
+
+
+def test_the_sentence_and_the_table_beside_it_show_the_same_run(lab_run):
+    saved = lab_run("book/adversarial-autoencoders").saved
+    shown = {name: text for name, text, *_ in shown_after_the_run(saved)}
+    table = next("".join(out["data"]["text/markdown"]) for cell in saved["cells"]
+                 for out in cell.get("outputs", []) if "label draws" in
+                 "".join(out.get("data", {}).get("text/markdown", "")))
+    draws = re.search(r"mean ± std over (\d+) label draws", table)[1]
+    assert shown["n_draws"] == draws   # 2 in QUICK mode; the book's run has 3
+    row = next(line for line in table.splitlines() if line.startswith("| 100 labels"))
+    mean = float(row.split("|")[2].split("±")[0])   # the AAE (this book) column, in %
+    # the sentence's 23.5% beside the table's 23.47 (each rounded once)
+    assert abs(float(shown["semi_100_AAE_mean"].rstrip("%")) - mean) <= 0.051
 
 
 def test_processes_the_lab_run_starts_in_sessions_of_their_own_are_niced():
