@@ -2,6 +2,7 @@
 releases, collects, autogrades and returns feedback from.
 
     python -m gae_lib.edition nbgrader [CHAPTER ...] [--out DIR] [-p NAME VALUE] [--release]
+                                       [--hidden-checks]
     make assignments
 
 writes ``DIR/source/<chapter>/<chapter>.ipynb`` for every chapter with exercises and
@@ -14,7 +15,9 @@ the hand-outs) with nbgrader's cell metadata:
   the stub);
 - each self-check cell is an autograded test worth the exercise's points
   (``book/exercise-points.json``): the same check at the same tolerance, which must say
-  "Correct" (``gae_lib.lab.assert_correct``); it is visible, as in the hand-outs;
+  "Correct" (``gae_lib.lab.assert_correct``); visible, as in the hand-outs, so that students
+  get its "Correct / Not quite" while they work, or, with ``--hidden-checks``, a hidden test
+  (a check's code computes the answer: hidden, it cannot be read off the release);
 - every other cell is locked (read-only; nbgrader restores it before grading), and the
   solutions' explanations are left out.
 
@@ -71,8 +74,21 @@ def nbgrader_cell(cell: dict, number: int, **grading) -> dict:
             "metadata": {**cell["metadata"], "nbgrader": metadata}}
 
 
-def graded_notebook(chapter: str, parameters: dict | None = None) -> dict:
-    """The nbgrader source notebook of ``chapter`` (module docstring)."""
+def graded_check(source: str, exercise: int, hidden: bool) -> str:
+    """A self-check cell as an autograded test: it passes when the check says "Correct".
+    ``hidden``: the check itself is left out of the release (its code computes the answer;
+    the student then gets no "Correct / Not quite" before grading)."""
+    check = f"{source.rstrip()}\nlab.assert_correct('Exercise {exercise}')"
+    if hidden:
+        check = (f"# Autograded: the check of exercise {exercise} runs when your notebook is "
+                 f"graded.\n### BEGIN HIDDEN TESTS\n{check}\n### END HIDDEN TESTS")
+    return f"from gae_lib import lab\nlab.start_graded_check()\n{check}"
+
+
+def graded_notebook(chapter: str, parameters: dict | None = None,
+                    hidden: bool = False) -> dict:
+    """The nbgrader source notebook of ``chapter`` (module docstring); ``hidden``: the
+    self-checks as hidden tests (``graded_check``)."""
     from .book import quick_parameters
     from .edition import edition, markdown_cell
 
@@ -93,8 +109,7 @@ def graded_notebook(chapter: str, parameters: dict | None = None) -> dict:
             checks += 1
             if checks > len(points):
                 raise AssignmentError(f"{chapter}: exercise {checks} has no points in {POINTS}")
-            cell = {**cell, "source": "from gae_lib import lab\nlab.start_graded_check()\n"
-                                      f"{source.rstrip()}\nlab.assert_correct('Exercise {checks}')"}
+            cell = {**cell, "source": graded_check(source, checks, hidden)}
             cells.append(nbgrader_cell(cell, number, grade=True, locked=True,
                                        points=points[checks - 1]))
         else:
@@ -136,7 +151,7 @@ c.ExecutePreprocessor.timeout = {CELL_TIMEOUT_S}
 
 
 def write_course(chapters: list[str], out: Path = ASSIGNMENTS_DIR,
-                 parameters: dict[str, dict] | None = None) -> list[Path]:
+                 parameters: dict[str, dict] | None = None, hidden: bool = False) -> list[Path]:
     """The course directory ``out``: each chapter's source notebook and the config."""
     unknown = [c for c in chapters if not exercise_points(c)]
     if unknown:
@@ -146,7 +161,7 @@ def write_course(chapters: list[str], out: Path = ASSIGNMENTS_DIR,
     for chapter in chapters:
         name = Path(chapter).name
         chosen = (parameters or {}).get(chapter) or None
-        notebook = graded_notebook(chapter, chosen)
+        notebook = graded_notebook(chapter, chosen, hidden)
         path = out / "source" / name / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         written.append(atomic_write_text(path, json.dumps(notebook, indent=1,

@@ -460,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="lab: overwrite notebooks you have edited")
     parser.add_argument("--release", action="store_true",
                         help="nbgrader: also run `nbgrader generate_assignment` for each")
+    parser.add_argument("--hidden-checks", action="store_true",
+                        help="nbgrader: the self-checks as hidden tests (not in the release)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                         metavar=("NAME", "VALUE"), help="set a parameter in every chapter that "
                         "has it, e.g. -p QUICK True (a Python literal)")
@@ -479,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             paths = write_handout(chapters, args.out or HANDOUT_DIR, parameters)
         else:
             out = args.out or assignments.ASSIGNMENTS_DIR
-            paths = assignments.write_course(chapters, out, parameters)
+            paths = assignments.write_course(chapters, out, parameters, args.hidden_checks)
             if args.release:
                 paths += assignments.release(chapters, out)
     except (ValueError, OSError) as error:   # EditionError, AssignmentError, a damaged file

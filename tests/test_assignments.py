@@ -77,6 +77,23 @@ def test_graded_handout_and_solutions_editions_share_their_code(chapter, graded)
     assert [m[1] if (m := SOLUTION.search(s)) else s for s in graded_code] == solved
 
 
+def test_hidden_checks_are_left_out_of_the_release(tmp_path):
+    chapter, name = "book/latent-space-size", "latent-space-size"
+    assignments.write_course([chapter], tmp_path, hidden=True)
+    source = json.loads((tmp_path / "source" / name / f"{name}.ipynb").read_text())
+    (released,) = assignments.release([chapter], tmp_path)
+    checks = [c for c in json.loads(released.read_text())["cells"]
+              if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert len(checks) == 3
+    for number, check in enumerate(checks, 1):
+        text = assignments.text_of(check)
+        assert "self_check(" not in text and "HIDDEN" not in text
+        assert f"the check of exercise {number} runs when your notebook is graded" in text
+    hidden = [assignments.text_of(c) for c in source["cells"] if "HIDDEN TESTS" in
+              assignments.text_of(c)]
+    assert len(hidden) == 3 and all("self_check(" in h for h in hidden)
+
+
 def test_a_chapter_without_exercises_or_points_is_refused(tmp_path, monkeypatch):
     with pytest.raises(assignments.AssignmentError, match="book/intro: no exercises to grade"):
         assignments.write_course(["book/intro"], tmp_path)
