@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 from .data.sources import REPO_ROOT
-from .files import atomic_write_text, read_json, shown
+from .files import read_json, shown
 
 COURSE_ID = "gans-vs-autoencoders"
 ASSIGNMENTS_DIR = REPO_ROOT / "_build" / "assignments"
@@ -151,23 +151,27 @@ c.ExecutePreprocessor.timeout = {CELL_TIMEOUT_S}
 
 
 def write_course(chapters: list[str], out: Path = ASSIGNMENTS_DIR,
-                 parameters: dict[str, dict] | None = None, hidden: bool = False) -> list[Path]:
-    """The course directory ``out``: each chapter's source notebook and the config."""
+                 parameters: dict[str, dict] | None = None, hidden: bool = False,
+                 force: bool = False) -> list[Path]:
+    """The course directory ``out``: each chapter's source notebook and the config.  A file
+    the instructor edited there since it was written is kept unless ``force`` (as the lab
+    editions keep a student's notebook)."""
+    from .edition import write_unless_edited
+
     unknown = [c for c in chapters if not exercise_points(c)]
     if unknown:
         raise AssignmentError(f"{', '.join(unknown)}: no exercises to grade; chapters with "
                               f"exercises: {', '.join(graded_chapters())}")
-    written = []
-    for chapter in chapters:
-        name = Path(chapter).name
-        chosen = (parameters or {}).get(chapter) or None
-        notebook = graded_notebook(chapter, chosen, hidden)
-        path = out / "source" / name / f"{name}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        written.append(atomic_write_text(path, json.dumps(notebook, indent=1,
-                                                          ensure_ascii=False) + "\n"))
-    written.append(atomic_write_text(out / "nbgrader_config.py", course_config(chapters)))
-    return written
+
+    def texts():
+        for chapter in chapters:
+            name = Path(chapter).name
+            notebook = graded_notebook(chapter, (parameters or {}).get(chapter) or None, hidden)
+            yield (f"source/{name}/{name}.ipynb",
+                   json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+        yield "nbgrader_config.py", course_config(chapters)
+
+    return write_unless_edited(Path(out), texts(), force)
 
 
 def nbgrader(out: Path, *args: str) -> subprocess.CompletedProcess:

@@ -340,21 +340,29 @@ def write_lab(chapters: list[str], out: Path = LAB_DIR, force: bool = False,
     """Write the lab edition of each chapter into ``out`` (``parameters``: chapter -> values
     to set).  A notebook changed since it was written (a student's work) is kept unless
     ``force``; the message says how to refresh it."""
+    texts = ((f"{Path(c).name}.ipynb", json.dumps(edition(c, "lab", (parameters or {}).get(c)),
+                                                 indent=1, ensure_ascii=False) + "\n")
+             for c in chapters)
+    return write_unless_edited(out, texts, force)
+
+
+def write_unless_edited(out: Path, texts, force: bool = False) -> list[Path]:
+    """Write each (file name under ``out``, text) of ``texts`` (made as it goes), but keep a
+    file someone edited since it was written here, unless ``force`` (saying so, and how to
+    refresh it, where the new text differs).  Two runs at once take turns (each reads the
+    stamps the other wrote); the stamps are written after every file, so a run stopped
+    half-way leaves none unstamped."""
     out.mkdir(parents=True, exist_ok=True)
     stamp_path = out / STAMP
     written = []
-    # Two runs at once take turns (each reads the stamps the other wrote); the stamps are
-    # written after every notebook, so a run stopped half-way leaves none unstamped.
     with file_lock(out / ".edition.lock"):
         stamps = read_stamps(stamp_path)
-        for chapter in chapters:
-            path = out / f"{Path(chapter).name}.ipynb"
-            notebook = edition(chapter, "lab", (parameters or {}).get(chapter))
-            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-            # The stamp is the digest of the edition as written: the file differing from it
-            # (and from the new edition) is a student's change; the new edition differing
-            # from it, a change of the chapter.
-            stamp, new = stamps.get(path.name), digest(text)
+        for name, text in texts:
+            path = out / name
+            # The stamp is the digest of the text as written: the file differing from it (and
+            # from the new text) is someone's change; the new text differing from it, a
+            # change of the chapter.
+            stamp, new = stamps.get(name), digest(text)
             if path.exists() and not force:
                 now = file_digest(path, "sha256")
                 if now not in (stamp, new):
@@ -362,8 +370,9 @@ def write_lab(chapters: list[str], out: Path = LAB_DIR, force: bool = False,
                         print(f"kept your edited {path} (the chapter has changed since: rename "
                               "or delete yours, or run with --force, to get the new edition)")
                     continue
+            path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, text)
-            stamps[path.name] = new
+            stamps[name] = new
             atomic_write(stamp_path, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
             written.append(path)
     return written
@@ -457,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{HANDOUT_DIR.relative_to(REPO_ROOT)}/ or "
                         f"{assignments.ASSIGNMENTS_DIR.relative_to(REPO_ROOT)}/)")
     parser.add_argument("--force", action="store_true",
-                        help="lab: overwrite notebooks you have edited")
+                        help="lab, nbgrader: overwrite files you have edited")
     parser.add_argument("--release", action="store_true",
                         help="nbgrader: also run `nbgrader generate_assignment` for each")
     parser.add_argument("--hidden-checks", action="store_true",
@@ -481,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
             paths = write_handout(chapters, args.out or HANDOUT_DIR, parameters)
         else:
             out = args.out or assignments.ASSIGNMENTS_DIR
-            paths = assignments.write_course(chapters, out, parameters, args.hidden_checks)
+            paths = assignments.write_course(chapters, out, parameters, args.hidden_checks,
+                                             args.force)
             if args.release:
                 paths += assignments.release(chapters, out)
     except (ValueError, OSError) as error:   # EditionError, AssignmentError, a damaged file

@@ -94,6 +94,21 @@ def test_hidden_checks_are_left_out_of_the_release(tmp_path):
     assert len(hidden) == 3 and all("self_check(" in h for h in hidden)
 
 
+def test_an_instructors_edit_of_the_course_is_kept(tmp_path, capsys):
+    chapter = "book/autoencoding-gans"
+    assignments.write_course([chapter], tmp_path)
+    config = tmp_path / "nbgrader_config.py"
+    config.write_text(config.read_text() + "c.Exchange.root = '/srv/exchange'\n")
+    notebook = tmp_path / "source" / "autoencoding-gans" / "autoencoding-gans.ipynb"
+    untouched = notebook.read_text()
+    written = assignments.write_course([chapter], tmp_path, hidden=True)   # a new version
+    assert "c.Exchange.root" in config.read_text() and config not in written
+    assert notebook in written and notebook.read_text() != untouched   # not edited: refreshed
+    assert edition.main(["nbgrader", chapter, "--out", str(tmp_path), "--force"]) == 0
+    assert "c.Exchange.root" not in config.read_text()
+    capsys.readouterr()
+
+
 def test_a_chapter_without_exercises_or_points_is_refused(tmp_path, monkeypatch):
     with pytest.raises(assignments.AssignmentError, match="book/intro: no exercises to grade"):
         assignments.write_course(["book/intro"], tmp_path)
