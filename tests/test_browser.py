@@ -175,13 +175,18 @@ def test_hovering_the_code_plane_shows_the_image_of_that_code(chapter_page):
     box = plot.locator(".nsewdrag").first.bounding_box()
     seen = {(shown(), title())}
     for fx, fy in ((0.8, 0.3), (0.2, 0.7), (0.5, 0.5)):
+        before = title()
         page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=4)
-        # The hover of where the pointer stopped (a busy machine may take a moment).  A title
-        # "test digit ..." instead is the slider's: a slider drag still in progress moves the
-        # slider as the pointer crosses the plane (the test above).
+        # The hover of where the pointer stopped (a busy machine may take a moment): a new
+        # "z = (...)" title, not the last position's (seen: the second position's check read
+        # the first one's title, the hover not yet drawn).  A title "test digit ..." instead
+        # is the slider's: a slider drag still in progress moves the slider as the pointer
+        # crosses the plane (the test above).
         with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function("gd => gd.layout.title.text.startsWith('z = (')",
-                                   arg=plot.element_handle(), timeout=5_000)
+            page.wait_for_function(
+                "([gd, before]) => gd.layout.title.text.startsWith('z = (') && "
+                "gd.layout.title.text !== before",
+                arg=[plot.element_handle(), before], timeout=10_000)
         seen.add((shown(), title()))
         assert title().startswith("z = ("), title()
     page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.9)
