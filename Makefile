@@ -24,7 +24,14 @@ STAMP := $(VENV)/.installed
 # each module when it is first imported, instead of pip compiling every file it installs.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test,lab,instructor]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[book,test,lab]'
+	@touch $@
+
+# nbgrader (the `instructor` extra) only where grading happens: `make assignments` and the
+# tests (their round trip); a student's `make lab` gets no nbgrader menus in JupyterLab.
+INSTRUCTOR := $(VENV)/.installed-instructor
+$(INSTRUCTOR): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e '.[instructor]'
 	@touch $@
 
 setup: $(STAMP)
@@ -47,7 +54,7 @@ book: data site-assets
 serve:
 	$(PY) -m gae_lib.site serve
 
-test: data site-assets
+test: data site-assets $(INSTRUCTOR)
 	$(VENV)/bin/ruff check gae_lib tests bench
 	$(PY) -m pytest
 
@@ -74,7 +81,7 @@ handout: $(STAMP)
 # For a graded lab course: an nbgrader course directory in _build/assignments/ (source/ and
 # release/ of every chapter with exercises, nbgrader_config.py; gae_lib/assignments.py).
 # ASSIGNMENT_ARGS="-p QUICK False" sets a parameter; README "Teaching with this book".
-assignments: data
+assignments: data $(INSTRUCTOR)
 	$(PY) -m gae_lib.edition nbgrader --release $(ASSIGNMENT_ARGS)
 
 # Retrain and ship a document's models (DOC=favuzzi2019; default: every document), in the
