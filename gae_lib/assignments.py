@@ -147,6 +147,10 @@ c.CourseDirectory.course_id = "{COURSE_ID}"
 c.ClearSolutions.code_stub = {{"python": "# your code here"}}
 # The autograder runs the whole chapter (QUICK parameters): per-cell limit in seconds.
 c.ExecutePreprocessor.timeout = {CELL_TIMEOUT_S}
+# Feedback pages: the prose's numbers (jupyterlab-myst's {{eval}} roles) as the run gave them.
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+                                    "gae_lib.feedback.ProseOfTheRun"]
 '''
 
 

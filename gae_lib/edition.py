@@ -230,6 +230,29 @@ def before_running(text: str) -> str:
     return EVAL.sub(lambda m: live_arguments(m[1])[2], text)
 
 
+def prose_as_run(cells: list) -> None:
+    """Each {eval} number of the markdown ``cells`` of an executed edition as plain text, as
+    jupyterlab-myst shows it after Run All: the value glued above it in the run, else the
+    book's, marked (for pages rendered without jupyterlab-myst, e.g. nbgrader's feedback)."""
+    from myst_nb.core.variables import format_plain_text
+
+    glued = {}
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            for out in cell.get("outputs", []):
+                record = out.get("metadata", {}).get("scrapbook", {})
+                text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+                if record.get("name") and text is not None:
+                    glued[record["name"]] = "".join(text) if isinstance(text, list) else text
+        elif cell["cell_type"] == "markdown":
+            def shown(match):
+                name, spec, before = live_arguments(match[1])
+                return format_plain_text(glued[name], spec) if name in glued else before
+            source = cell["source"]
+            cell["source"] = EVAL.sub(shown, "".join(source) if isinstance(source, list)
+                                      else source)
+
+
 def convert_markdown(text: str, chapter: str, values: dict, works: dict, cited: list,
                      shown: dict) -> str:
     if UNSUPPORTED_GLUE.search(text):

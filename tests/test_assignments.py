@@ -174,5 +174,9 @@ def test_release_autograde_and_feedback_round_trip(tmp_path, monkeypatch):
     page = (course / "feedback" / "one-wrong" / NAME / f"{NAME}.html").read_text()
     assert f"{NAME} (Score: {total - points[WRONG - 1]} / {total})" in page
     assert f"Exercise {WRONG}: not correct" in page
+    # The prose's numbers as the student's run gave them (no jupyterlab-myst there).
+    assert "{eval}" not in page
+    sentence = re.search(r"With 100 labels the AAE errs on ([^ <]+) of the test digits", page)
+    assert sentence and not sentence[1].endswith(edition.BEFORE_RUN), sentence
     shutil.rmtree(course / "autograded")   # 2 MB a notebook of outputs
 

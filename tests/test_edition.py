@@ -80,6 +80,18 @@ def test_the_prose_shows_the_value_this_kernel_glued_once_it_is_glued(monkeypatc
     assert repr(eval(expression)) == "0.046"
 
 
+def test_pages_without_jupyterlab_myst_show_the_prose_as_the_run_gave_it():
+    role = edition.live_glue({"mse": 0.0123456}, "book/intro", "mse:.3f", {})
+    glued = {"output_type": "display_data", "metadata": {"scrapbook": {
+        "name": "mse", "mime_prefix": "application/papermill.record/"}},
+        "data": {"application/papermill.record/text/plain": "0.04567"}}
+    cells = [{"cell_type": "markdown", "source": f"before: {role}"},
+             {"cell_type": "code", "source": "", "outputs": [glued]},
+             {"cell_type": "markdown", "source": f"after: {role}"}]
+    edition.prose_as_run(cells)
+    assert [cells[0]["source"], cells[2]["source"]] == ["before: 0.012\u2020", "after: 0.046"]
+
+
 def test_intro_numbers_and_citations_read_as_on_the_website():
     text = edition.before_running(markdown(edition.edition("book/intro")))
     assert "MNIST has 60,000\u2020 training and 10,000\u2020" in text
