@@ -340,14 +340,20 @@ def glued_values(notebook: dict | str | Path) -> dict:
         notebook = json.loads(Path(notebook).read_text())
     values = {}
     for cell in notebook["cells"]:
-        for out in cell.get("outputs", []):
-            record = out.get("metadata", {}).get("scrapbook", {})
-            name = record.get("name")
-            text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
-            if name and text is not None:
-                text = "".join(text) if isinstance(text, list) else text
-                try:
-                    values[name] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    values[name] = text
+        for name, text in glued_texts(cell).items():
+            try:
+                values[name] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[name] = text
     return values
+
+
+def glued_texts(cell: dict) -> dict[str, str]:
+    """name -> text/plain of each value an executed code cell glued (its scrapbook outputs)."""
+    found = {}
+    for out in cell.get("outputs", []):
+        record = out.get("metadata", {}).get("scrapbook", {})
+        text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+        if record.get("name") and text is not None:
+            found[record["name"]] = "".join(text) if isinstance(text, list) else text
+    return found

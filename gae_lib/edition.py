@@ -236,14 +236,12 @@ def prose_as_run(cells: list) -> None:
     book's, marked (for pages rendered without jupyterlab-myst, e.g. nbgrader's feedback)."""
     from myst_nb.core.variables import format_plain_text
 
+    from .book import glued_texts
+
     glued = {}
     for cell in cells:
         if cell["cell_type"] == "code":
-            for out in cell.get("outputs", []):
-                record = out.get("metadata", {}).get("scrapbook", {})
-                text = out.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
-                if record.get("name") and text is not None:
-                    glued[record["name"]] = "".join(text) if isinstance(text, list) else text
+            glued.update(glued_texts(cell))
         elif cell["cell_type"] == "markdown":
             def shown(match):
                 name, spec, before = live_arguments(match[1])

@@ -61,12 +61,11 @@ def code_cells(notebook: dict) -> list[str]:
 
 def not_that_chapter(notebook, chapter: str) -> str | None:
     """Why ``notebook`` (a parsed .ipynb) is not an executed run of ``chapter``, or None."""
-    import jupytext
+    from .edition import source_notebook
 
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return "not a Jupyter notebook (no list of cells)"
-    source = set(code_cells(json.loads(jupytext.writes(
-        jupytext.read(str(REPO / f"{chapter}.md")), fmt="ipynb"))))
+    source = set(code_cells(source_notebook(chapter)))
     shared = len(source & set(code_cells(notebook))) / max(len(source), 1)
     if shared < MIN_SHARED_CODE:
         return (f"only {shared:.0%} of {chapter}'s code cells are in it: a run of another "

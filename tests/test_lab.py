@@ -81,20 +81,13 @@ def shown_after_the_run(saved: dict) -> list[tuple[str, str, str | None, str | N
     numbers as Run All reaches it)."""
     from myst_nb.core.variables import format_plain_text
 
-    def glued_in(cell) -> dict:
-        found = {}
-        for out in cell.get("outputs", []):
-            record = out.get("metadata", {}).get("scrapbook", {})
-            if record.get("name"):
-                text = out["data"][record.get("mime_prefix", "") + "text/plain"]
-                found[record["name"]] = "".join(text) if isinstance(text, list) else text
-        return found
+    from gae_lib.book import glued_texts
 
-    everywhere = {k: v for cell in saved["cells"] for k, v in glued_in(cell).items()}
+    everywhere = {k: v for cell in saved["cells"] for k, v in glued_texts(cell).items()}
     before, found = {}, []
     last_code = max(i for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code")
     for cell in saved["cells"][:last_code]:
-        before.update(glued_in(cell))
+        before.update(glued_texts(cell))
         for expression in cell["metadata"].get("user_expressions", []):
             name, spec, _ = edition.live_arguments(expression["expression"])
             shown = "".join(expression["result"]["data"]["text/plain"])
