@@ -2,7 +2,9 @@
                                        [--resume] [--ship [--force]] [--limit N]
                                        [--set FIELD=VALUE]
    python -m gae_lib zoo [--samples DIR]          the shipped checkpoints, by document
-   python -m gae_lib train-zoo [DOCUMENT]         retrain and ship, dependencies first
+   python -m gae_lib train-zoo [DOCUMENT] [--models GLOB] [--seeds 0,1,2]
+                               [--executor local|slurm] [--jobs N] [--precision P]
+                                                  retrain and ship, dependencies first
    python -m gae_lib export NAME [NAME ...] [--out DIR] [--no-classifier]
                                                   generators (and the classifier) as ONNX"""
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from dataclasses import fields
 from pathlib import Path
 
 from . import documents
+from .precision import PRECISIONS
 
 # What a model is (its zoo name, its family) is not a setting: a run under another name
 # would ship over, or beside, another document's model.
@@ -88,6 +92,39 @@ def list_zoo(samples: Path | None) -> None:
                 print(f"  {'':16s} samples: {path}")
 
 
+def train_zoo(args, parser) -> int:
+    """Train and ship a document's models (and seeds) as submitit jobs (gae_lib.sweep)."""
+    import time
+
+    from . import sweep
+    if args.document is not None and args.document not in documents.DOCUMENTS:
+        parser.error(f"unknown document {args.document!r}; expected one of "
+                     f"{', '.join(documents.DOCUMENTS)}")
+    if args.executor == "local" and (args.partition or args.gpus_per_job > 1):
+        parser.error("--partition and more than one --gpus-per-job go with --executor slurm")
+    if args.executor == "slurm":
+        sweep.check_slurm()
+    threads = args.cpus_per_job if args.executor == "slurm" else 1
+    train_args = ["--device", args.device] + (
+        ["--precision", args.precision] if args.precision else []) + (
+        ["--epochs", str(args.epochs)] if args.epochs else []) + (
+        ["--force"] if args.force else [])
+    jobs = sweep.plan(args.document, args.models, sweep.parse_seeds(args.seeds),
+                      train_args=tuple(train_args))
+    print(f"{len(jobs)} jobs ({args.executor}"
+          + (f", {args.jobs} at once" if args.executor == "local" else "") + "), "
+          "dependencies first: " + ", ".join(j.name for j in jobs), flush=True)
+    folder = args.sweep_dir / time.strftime("%Y%m%d-%H%M%S")
+    ex = sweep.executor(args.executor, folder, time_min=args.time,
+                        partition=args.partition, gpus_per_job=args.gpus_per_job,
+                        cpus_per_job=args.cpus_per_job)
+    jobs = sweep.run(jobs, ex, args.executor, args.jobs, threads=threads,
+                     say=lambda line: print(line, flush=True))
+    print(sweep.summary(jobs))
+    print(f"job files and logs: {folder}")
+    return 0 if all(j.state == "shipped" for j in jobs) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """The commands; a library error (bad argument, damaged file, unwritable folder) is one
     line on stderr naming what and how to fix it, exit code 1."""
@@ -111,6 +148,12 @@ def run(argv: list[str] | None = None) -> int:
     tr.add_argument("--seed", type=int, help="seed (default: the zoo's)")
     tr.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     tr.add_argument("--resume", action="store_true", help="continue from OUT's last epoch")
+    tr.add_argument("--resume-if-interrupted", action="store_true",
+                    help="continue from OUT's last epoch if OUT holds a run, else start")
+    tr.add_argument("--precision", choices=PRECISIONS,
+                    help="float32, bfloat16 (mixed precision) or auto (bfloat16 where the "
+                         "CPU or GPU runs it natively); default: the zoo's configuration")
+    tr.add_argument("--quiet", action="store_true", help="no progress bars")
     tr.add_argument("--out", type=Path, help="run folder (default: runs/NAME)")
     tr.add_argument("--limit", type=count, help="train on the first N images only")
     tr.add_argument("--ship", action="store_true",
@@ -130,6 +173,30 @@ def run(argv: list[str] | None = None) -> int:
                                           "(dependencies first)")
     tz.add_argument("document", nargs="?", help=f"one of: {', '.join(documents.DOCUMENTS)}")
     tz.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    tz.add_argument("--models", metavar="GLOB",
+                    help="only the document's models whose MODEL matches, e.g. 'dcgan*'")
+    tz.add_argument("--seeds", metavar="K,K,...",
+                    help="train each model with these training seeds: NAME-seedK (NAME itself "
+                         "for its configured seed); default: the configured seed")
+    tz.add_argument("--executor", default="local", choices=["local", "slurm"],
+                    help="local: parallel processes here, one torch thread each; slurm: "
+                         "sbatch jobs (submitit)")
+    tz.add_argument("--jobs", type=count, default=len(os.sched_getaffinity(0)),
+                    help="local: jobs at once (default: the cores)")
+    tz.add_argument("--precision", choices=PRECISIONS,
+                    help="every job's precision (default: each model's configuration)")
+    tz.add_argument("--epochs", type=count,
+                    help="every job's epochs (default: each model's configuration)")
+    tz.add_argument("--force", action="store_true",
+                    help="ship even runs shorter than the zoo's configuration (--epochs)")
+    tz.add_argument("--partition", help="slurm: the partition")
+    tz.add_argument("--gpus-per-job", type=int, default=0, help="slurm: GPUs per job")
+    tz.add_argument("--cpus-per-job", type=count, default=1,
+                    help="slurm: CPU cores (torch threads) per job")
+    tz.add_argument("--time", type=count, default=24 * 60, metavar="MINUTES",
+                    help="each job's time limit (slurm and local), minutes")
+    tz.add_argument("--sweep-dir", type=Path, default=Path("runs") / "sweeps",
+                    help="submitit's job files and logs")
     ex = sub.add_parser("export", help="write zoo generators (and the book's classifier) as "
                                        "ONNX, for onnxruntime and the website")
     ex.add_argument("names", nargs="+", metavar="NAME", help="zoo models (DOCUMENT/MODEL)")
@@ -149,33 +216,27 @@ def run(argv: list[str] | None = None) -> int:
                 print(path)
         return 0
 
-    from .train import train
     if args.command == "train-zoo":
-        from . import zoo
-        if args.document is not None and args.document not in documents.DOCUMENTS:
-            parser.error(f"unknown document {args.document!r}; expected one of "
-                         f"{', '.join(documents.DOCUMENTS)}")
-        mine = set(documents.configs(args.document))
-        order = [n for n in documents.training_order(args.document)
-                 if n in mine or n not in zoo.available()]   # missing dependencies only
-        print("training order:", " -> ".join(order))
-        for name in order:
-            info = train(documents.config(name), Path("runs") / name, device=args.device, ship=True)
-            print(f"{name}: {info['epochs']} epochs in {info['train_seconds']} s; shipped")
-        return 0
+        return train_zoo(args, parser)
+
+    from .train import train
 
     try:
         cfg = documents.config(args.name)
     except ValueError as err:
         parser.error(str(err))
-    cfg = cfg.with_(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed))
-                       if v is not None})
+    cfg = cfg.with_(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
+                                         ("precision", args.precision)) if v is not None})
     cfg = apply_sets(cfg, args.set, parser)
     out = args.out or Path("runs") / args.name
     if args.force and not args.ship:
         parser.error("--force only goes with --ship")
-    info = train(cfg, out, device=args.device, resume=args.resume, limit=args.limit,
-                 ship=args.ship, evaluate=not args.no_evaluate, force=args.force)
+    if args.resume and args.resume_if_interrupted:
+        parser.error("--resume and --resume-if-interrupted: expected one of them")
+    info = train(cfg, out, device=args.device,
+                 resume="auto" if args.resume_if_interrupted else args.resume, limit=args.limit,
+                 ship=args.ship, evaluate=not args.no_evaluate, force=args.force,
+                 progress=not args.quiet)
     print(f"{args.name}: {info['epochs']} epochs in {info['train_seconds']} s on {info['device']}; "
           f"metrics {json.dumps(info['metrics'])}")
     print(f"checkpoint: {out / (args.name + '.safetensors')}"

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .nets import NetSpec
+from .precision import check_precision
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class TrainConfig:
     ship_dtype: str = "float32"
     snapshot_every: int = 0
     track_every: int = 0
+    # The arithmetic of training (gae_lib.precision): float32, bfloat16 (mixed precision:
+    # float32 weights and losses) or auto (bfloat16 where the hardware runs it natively).
+    precision: str = "float32"
 
     def __post_init__(self):
         from .families import family_of   # families import this module
@@ -98,6 +102,10 @@ class TrainConfig:
                              f"trained networks {list(family.trained)}")
         if self.snapshot_every < 0 or self.track_every < 0:
             raise ValueError(f"{self.name}: snapshot_every and track_every must be >= 0")
+        try:
+            check_precision(self.precision)
+        except ValueError as err:
+            raise ValueError(f"{self.name}: {err}") from None
         if self.ship_dtype not in ("float32", "float16"):
             raise ValueError(f"{self.name}: ship_dtype must be float32 or float16")
         object.__setattr__(self, "networks", {**family.networks, **self.networks})

@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from . import __version__, data, documents, snapshots, tracking, zoo
+from . import __version__, data, documents, precision, snapshots, tracking, zoo
 from .config import TrainConfig, check_count
 from .data.sources import REPO_ROOT
 from .files import FileFormatError, read_json, write_json
@@ -25,6 +25,8 @@ from .families.base import CLASSIFIER
 
 STATE = "state.safetensors"
 STATE_META = "state.json"
+PROGRESS = "progress.json"   # where a running epoch is, for a sweep's progress lines
+PROGRESS_EVERY = 50          # steps
 
 
 def resolve_device(device: str) -> torch.device:
@@ -147,7 +149,10 @@ def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: b
     """Refuse to ship (replace the zoo's model) a run that is not the zoo's: on part of the
     data, without the final metrics, or shorter than the document's configuration; with
     ``force``, say what is replaced."""
-    configured = documents.configs().get(cfg.name)
+    try:
+        configured = documents.config(cfg.name)
+    except ValueError:
+        configured = None
     reasons = [r for r, bad in (
         (f"it trains on {limit} images only (--limit)", limit is not None),
         ("it skips the final metrics (--no-evaluate)", not evaluate),
@@ -170,6 +175,14 @@ def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: b
         print(f"--ship --force: this run will replace {shipped} ({'; '.join(reasons)})")
 
 
+def write_progress(out: Path, epoch: int, step: int, steps: int, cfg: TrainConfig,
+                   seconds: float) -> None:
+    """Where the running epoch is (``progress.json``): read by a sweep's progress lines."""
+    write_json(out / PROGRESS, {"name": cfg.name, "epoch": epoch, "epochs": cfg.epochs,
+                                "step": step, "steps": steps, "batch_size": cfg.batch_size,
+                                "seconds": round(seconds, 2)})
+
+
 def make_tracker(cfg: TrainConfig, out: Path, dev: torch.device) -> tracking.Tracker:
     # Loading the classifier builds a network, which draws its initial weights from the
     # global RNG: forked, so that a tracked run trains exactly as an untracked one.  (The
@@ -183,7 +196,7 @@ def train(
     cfg: TrainConfig,
     out: str | Path,
     device: str = "auto",
-    resume: bool = False,
+    resume: bool | str = False,
     limit: int | None = None,
     ship: bool = False,
     progress: bool = True,
@@ -192,6 +205,8 @@ def train(
 ) -> dict:
     """Train ``cfg`` for ``cfg.epochs`` epochs into ``out``; returns the checkpoint's JSON record.
 
+    ``resume``: continue from the last epoch saved in ``out``; ``"auto"``: do so if ``out``
+    holds a run, else start (a sweep's job restarted after an interruption).
     ``limit`` trains on the first ``limit`` images only (quick checks, tests).
     ``ship`` also writes the result into the zoo (``data/checkpoints``), refused (before
     training) for a run with ``limit``, without evaluation or shorter than the document's
@@ -206,7 +221,10 @@ def train(
     out.mkdir(parents=True, exist_ok=True)
     dev = resolve_device(device)
     family, nets, opts = build(cfg, dev)
+    if resume == "auto":
+        resume = (out / STATE).exists()
     start, history = load_state(out, nets, opts, cfg) if resume else (0, [])
+    arithmetic = precision.resolve(cfg.precision, dev)
     train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
     steps_per_epoch = -(-len(train_set) // cfg.batch_size)
     tracker = make_tracker(cfg, out, dev) if cfg.track_every and start < cfg.epochs else None
@@ -229,12 +247,16 @@ def train(
         for iteration, idx in enumerate(bar):
             x, y = train_set.batch(idx)
             x = x.to(dev, memory_format=torch.channels_last)
-            step_losses = family.step(nets, opts, x, y.to(dev), cfg, iteration)
+            # Mixed precision in bfloat16: networks compute in it, return float32 to the losses.
+            with precision.mixed(arithmetic, dev, nets):
+                step_losses = family.step(nets, opts, x, y.to(dev), cfg, iteration)
             for key, value in step_losses.items():
                 sums[key] = sums.get(key, 0.0) + value
                 counts[key] = counts.get(key, 0) + 1
             if iteration % 20 == 0:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in step_losses.items()})
+            if iteration % PROGRESS_EVERY == 0:
+                write_progress(out, epoch, iteration, steps_per_epoch, cfg, time.time() - t0)
             step = epoch * steps_per_epoch + iteration + 1
             if tracker is not None and tracker.due(step):
                 track.append(tracker.measure(nets["generator"], step))
@@ -243,6 +265,7 @@ def train(
                 "epoch": epoch + 1,
                 # training alone: the tracked measurements' time is left out
                 "seconds": round(time.time() - t0 - sum(t["seconds"] for t in track), 1),
+                "images": len(train_set),
                 **{k: sums[k] / counts[k] for k in sums},
                 **({"track": track} if track else {}),
             }
@@ -275,8 +298,16 @@ def train(
         "device": str(dev),
         "device_name": torch.cuda.get_device_name(dev)
         if dev.type == "cuda"
-        else platform.processor() or platform.machine(),
+        else precision.cpu_model() or platform.processor() or platform.machine(),
+        # what training computed in (cfg.precision "auto" resolved on this machine)
+        "precision": arithmetic,
         "train_seconds": round(sum(h["seconds"] for h in history), 1),
+        # torch's threads during training, and what the run cost: seconds x threads (on a
+        # GPU, its hours)
+        "threads": torch.get_num_threads(),
+        f"{'gpu' if dev.type == 'cuda' else 'cpu'}_hours": round(
+            sum(h["seconds"] for h in history) * (1 if dev.type == "cuda"
+                                                  else torch.get_num_threads()) / 3600, 6),
         "library_version": __version__,
         "git_commit": git_commit(),
         "torch": torch.__version__,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import torch
@@ -31,7 +32,8 @@ from .snapshots import file_name as snapshot_file
 from .snapshots import read_png
 from .tracking import file_name as track_file
 
-CHECKPOINTS = REPO_ROOT / "data" / "checkpoints"
+# GAE_ZOO_DIR: a zoo elsewhere (a cluster's shared disk, a test's private copy).
+CHECKPOINTS = Path(os.environ.get("GAE_ZOO_DIR") or REPO_ROOT / "data" / "checkpoints")
 MANIFEST = "manifest.json"
 
 # The names the first chapter's models had before the zoo was split by document.

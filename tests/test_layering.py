@@ -9,7 +9,7 @@ import gae_lib
 LIBRARY = Path(gae_lib.__file__).parent
 # What the metrics are computed with; everything else of gae_lib sits above them.
 BELOW_METRICS = {"checks", "batching", "losses", "invert", "inference", "parallel", "masks",
-                 "priors", "metrics"}
+                 "priors", "precision", "metrics"}
 
 
 def imported_modules(path: Path) -> set[str]:
