@@ -5,8 +5,9 @@ one epoch (the MLP GAN five) of the zoo's configuration through the library's ``
 then the Fréchet distance of 5,000 prior samples to 5,000 test digits in the book
 classifier's features (beside the real-vs-real floor) and the class shares' KL to even.
 The two precisions agree when their mean difference is within twice its standard error
-over the seeds (Welch), the book's verdict rule.  A measurement is an hour of one core, so its results are committed in
-bench/precision-quality.json, which `make bench` prints; this script (re)measures them:
+over the seeds (Welch), the book's verdict rule.  A measurement is an hour of one core, so
+its results are committed in bench/precision-quality.json, which `make bench` prints; this
+script (re)measures them:
 
     python bench/precision_quality.py [--seeds 0,1,2]
 

@@ -8,6 +8,10 @@ Writes bench/results/<host>-<time>.json (and latest.json) and prints a table:
     digits that chose the library's default (bench/inverter_sweep.py);
   * DCGAN training images/s: the library's loop against a plain PyTorch loop on the same
     networks, contiguous and channels_last (bench/training_parity.py);
+  * float32 against bfloat16: training images/s per architecture of the zoo, the DCGAN
+    loop's parity in bfloat16, Algorithm 1's error against time in both precisions
+    (bench/precision_speed.py), and the committed quality check of short bfloat16 runs
+    (bench/precision_quality.py, bench/precision-quality.json);
   * wall time, peak resident memory and longest cell of every chapter, QUICK and full, and
     the book build;
   * the website's live sliders: ms per frame in headless Chromium (bench/browser_frames.py),
@@ -36,6 +40,7 @@ from torch.utils.flop_counter import FlopCounterMode
 REPO = Path(__file__).resolve().parents[1]
 
 from gae_lib import __version__, data, zoo  # noqa: E402
+from gae_lib import precision as gae_precision  # noqa: E402
 from gae_lib.inference import frozen_copy  # noqa: E402
 from gae_lib.invert import algorithm1  # noqa: E402
 from gae_lib.book import (  # noqa: E402
@@ -48,8 +53,10 @@ from gae_lib.book import (  # noqa: E402
 )
 import browser_frames  # noqa: E402
 import inverter_sweep  # noqa: E402
+import precision_speed  # noqa: E402
 import training_parity  # noqa: E402
 
+QUALITY = REPO / "bench" / "precision-quality.json"   # bench/precision_quality.py
 MEMORY_GOAL_GB = 4.0
 RATIO_GOAL = 20.0
 PARITY_GOAL = 0.9  # the library's loop at >= 0.9x a plain channels_last loop
@@ -268,6 +275,10 @@ def table(results: dict) -> str:
             )
     lines.append("")
     lines.append(inverter_sweep.table(results["sweep"], results["sweep_images"]))
+    if "precision" in results:
+        lines.append(precision_speed.table(results["precision"]))
+    if QUALITY.exists():
+        lines.append(precision_speed.quality_table(json.loads(QUALITY.read_text())))
     if "book" in results:
         b = results["book"]
         lines.append(
@@ -329,6 +340,17 @@ def main() -> int:
     n_train = 640 if args.quick else 1280
     print(f"training dcgan on {n_train} images: the library's loop and a plain one ...", flush=True)
     results["training"] = training_parity.parity(n_train)
+    print("training and inverting in float32 and bfloat16 ...", flush=True)
+    results["precision"] = {
+        "cpu": gae_precision.cpu_model() or platform.machine(),
+        "native_bf16": gae_precision.native_bf16("cpu"),
+        "training": precision_speed.training(rounds=1 if args.quick else 2,
+                                             batches=2 if args.quick else 6),
+        "parity": {"bfloat16": training_parity.parity(n_train, precision="bfloat16")},
+        "inversion": precision_speed.inversion(
+            generator, held_out, steps=(30, 60) if args.quick else (100, 200, 300, 400)),
+        "inversion_images": n_sweep}
+    results["precision"]["parity"]["float32"] = results["training"]
     if not args.skip_chapters:
         print(f"running {', '.join(args.chapter) if args.chapter else 'every chapter'}, "
               "QUICK and full ...", flush=True)

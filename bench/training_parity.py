@@ -21,8 +21,10 @@ from gae_lib.nets import Discriminator, Generator
 from gae_lib.train import train
 
 
-def plain_loop(images: int, channels_last: bool, batch: int = 128) -> float:
-    """Images per second of a plain DCGAN loop over the first ``images`` training digits."""
+def plain_loop(images: int, channels_last: bool, batch: int = 128,
+               precision: str = "float32") -> float:
+    """Images per second of a plain DCGAN loop over the first ``images`` training digits
+    (``bfloat16``: the same loop inside torch.autocast, as a PyTorch user writes it)."""
     torch.manual_seed(0)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     G, D = Generator().to(memory_format=fmt), Discriminator().to(memory_format=fmt)
@@ -30,6 +32,12 @@ def plain_loop(images: int, channels_last: bool, batch: int = 128) -> float:
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     x_all, _ = data.tensors("mnist", "train", n=images)
     started = time.perf_counter()
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bfloat16"):
+        _plain_epoch(G, D, opt_g, opt_d, x_all, batch, fmt)
+    return images / (time.perf_counter() - started)
+
+
+def _plain_epoch(G, D, opt_g, opt_d, x_all, batch, fmt) -> None:
     for x in x_all.split(batch):
         x = x.contiguous(memory_format=fmt)
         z = torch.rand(len(x), 100) * 2 - 1
@@ -46,25 +54,24 @@ def plain_loop(images: int, channels_last: bool, batch: int = 128) -> float:
         g_loss.backward()
         opt_g.step()
         d_loss.item(), g_loss.item()     # the library's loop reads both losses every step
-    return images / (time.perf_counter() - started)
 
 
-def library_loop(images: int) -> float:
-    cfg = zoo_config("favuzzi2019/dcgan").with_(epochs=1)
+def library_loop(images: int, precision: str = "float32") -> float:
+    cfg = zoo_config("favuzzi2019/dcgan").with_(epochs=1, precision=precision)
     with tempfile.TemporaryDirectory() as out:
         info = train(cfg, out, device="cpu", limit=images, progress=False, evaluate=False)
     return images / info["train_seconds"]
 
 
-def parity(images: int = 1280, rounds: int = 2) -> dict:
+def parity(images: int = 1280, rounds: int = 2, precision: str = "float32") -> dict:
     """images/s of the library's loop and the two plain loops: each the best of ``rounds``
     runs, the three taking turns (one run of ten batches varied by up to 10% between two
     `make bench` runs on the same machine: 0.96x and 0.90x, nothing changed in the loop)."""
     runs = {"plain_contiguous": [], "plain_channels_last": [], "library": []}
     for _ in range(rounds):
-        runs["plain_contiguous"].append(plain_loop(images, channels_last=False))
-        runs["plain_channels_last"].append(plain_loop(images, channels_last=True))
-        runs["library"].append(library_loop(images))
+        runs["plain_contiguous"].append(plain_loop(images, False, precision=precision))
+        runs["plain_channels_last"].append(plain_loop(images, True, precision=precision))
+        runs["library"].append(library_loop(images, precision))
     best = {loop: max(rates) for loop, rates in runs.items()}
     plain_contiguous, plain_channels_last = best["plain_contiguous"], best["plain_channels_last"]
     library = best["library"]

@@ -64,6 +64,13 @@ def apply_sets(cfg, items: list[str], parser):
         parser.error(f"--set {' '.join(items)}: {err}")
 
 
+def usable_cores() -> int:
+    """The cores this process may use (os.cpu_count() where the OS cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def count(text: str) -> int:
     """An argparse type: a whole number >= 1."""
     try:
@@ -181,7 +188,7 @@ def run(argv: list[str] | None = None) -> int:
     tz.add_argument("--executor", default="local", choices=["local", "slurm"],
                     help="local: parallel processes here, one torch thread each; slurm: "
                          "sbatch jobs (submitit)")
-    tz.add_argument("--jobs", type=count, default=len(os.sched_getaffinity(0)),
+    tz.add_argument("--jobs", type=count, default=usable_cores(),
                     help="local: jobs at once (default: the cores)")
     tz.add_argument("--precision", choices=PRECISIONS,
                     help="every job's precision (default: each model's configuration)")

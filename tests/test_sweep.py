@@ -88,9 +88,23 @@ def test_the_local_executor_trains_two_seeds_of_two_models_side_by_side(private_
         assert f"{job.name}.safetensors" in manifest
         assert info["config"]["seed"] == (1 if job.name.endswith("-seed1") else 0)
         assert info["threads"] == 1 and info["cpu_hours"] > 0
+    assert any("starting" in line or "images/s" in line for line in said), said
     table = sweep.summary(done)
     assert "wanare/mlp-gan-lr0.0002-seed1" in table and "total" in table
     assert str(private_zoo) in table
+
+
+def test_a_progress_line_gives_epoch_rate_and_eta(tmp_path):
+    job = sweep.Job("wanare/mlp-gan", set(), tmp_path, [], started=0.0)
+    assert "starting" in sweep.progress_line(job, 5.0)
+    # one epoch of 600 images done in 6 s, the second half way (300 images in 3 s)
+    (tmp_path / "state.json").write_text(json.dumps(
+        {"history": [{"epoch": 1, "seconds": 6.0, "images": 600}]}))
+    (tmp_path / "progress.json").write_text(json.dumps(
+        {"epoch": 1, "epochs": 3, "step": 3, "steps": 6, "batch_size": 100, "seconds": 3.0}))
+    line = sweep.progress_line(job, 10.0)
+    # 900 images in 9 s: 100 images/s; 300 + 600 images left: 9 s
+    assert "epoch 2/3" in line and "100 images/s" in line and "ETA 0:09" in line
 
 
 def test_a_failed_job_skips_what_needs_it(private_zoo, tmp_path):
