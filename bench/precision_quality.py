@@ -9,7 +9,7 @@ over the seeds (Welch), the book's verdict rule.  A measurement is an hour of on
 its results are committed in bench/precision-quality.json, which `make bench` prints; this
 script (re)measures them:
 
-    python bench/precision_quality.py [--seeds 0,1,2]
+    python bench/precision_quality.py [--seeds 0,1,2] [--models wanare/mlp-gan,...]
 
 Each finished run is written at once; a run already in the JSON is not repeated.
 """
@@ -90,6 +90,8 @@ def agreement(runs: list[dict]) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--models", default=",".join(MODELS),
+                        help=f"some of {', '.join(MODELS)}")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if not precision.native_bf16("cpu"):
@@ -99,7 +101,8 @@ def main() -> int:
     test, _ = data.tensors("mnist", "test", n=2 * SAMPLES)
     reference = FrechetReference(classifier, test[:SAMPLES], test[SAMPLES:])
     seeds = [int(s) for s in args.seeds.split(",")]
-    for name, epochs in MODELS.items():
+    for name in args.models.split(","):
+        epochs = MODELS[name]
         for seed in seeds:
             for arithmetic in PRECISIONS:
                 done = [r for r in results["runs"] if (r["model"], r["seed"], r["precision"],
@@ -110,6 +113,7 @@ def main() -> int:
                 run = measure(name, seed, arithmetic, epochs, reference)
                 results["runs"].append(run)
                 results["frechet_floor"] = reference.floor
+                results["cpu"] = run["cpu"]
                 results["agreement"] = agreement(results["runs"])
                 write_json(RESULTS, results)
                 print(f"{name} seed {seed} {arithmetic}: {run['train_seconds']} s, "

@@ -21,7 +21,7 @@ def glued(executed_chapter):
 
 def test_the_parameters_cell_has_every_documented_parameter():
     assert parameters_of(CHAPTER) == ["QUICK", "N_EVAL", "N_PRIOR", "INVERT_STEPS", "N_STARTS",
-                                      "SEED", "DEVICE"]
+                                      "INVERT_PRECISION", "SEED", "DEVICE"]
 
 
 def test_ae_reconstructs_digits_far_better_than_e_nn(glued):
