@@ -47,6 +47,19 @@ def test_resume_reaches_the_state_of_an_uninterrupted_run(name, tmp_path, cache)
     assert strip(history[0]) == strip(history[1])
 
 
+def test_resume_if_interrupted_starts_an_empty_folder_and_continues_a_stopped_run(tmp_path,
+                                                                                  cache):
+    """What a sweep's job does when it is run again (gae_lib.sweep)."""
+    cfg = zoo_config("wanare/linear-vae").with_(epochs=2)
+    first = train(cfg.with_(epochs=1), tmp_path / "run", resume="auto", **TINY)
+    assert first["epochs"] == 1
+    again = train(cfg, tmp_path / "run", resume="auto", **TINY)
+    straight = train(cfg, tmp_path / "straight", **TINY)
+    assert again["epochs"] == 2 and again["history"][0] == first["history"][0]
+    strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h]
+    assert strip(again["history"]) == strip(straight["history"])
+
+
 def test_same_seed_same_weights_other_seed_other_weights(tmp_path, cache):
     cfg = zoo_config("favuzzi2019/ae").with_(epochs=1, batch_size=32)
     for run, seed in (("a", 0), ("b", 0), ("c", 1)):
