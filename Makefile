@@ -87,7 +87,7 @@ assignments: data $(INSTRUCTOR)
 # Retrain and ship a document's models (DOC=favuzzi2019; default: every document), in the
 # order their dependencies give (a frozen generator, the classifier), then list the zoo.
 zoo: data
-	$(PY) -m gae_lib train-zoo $(DOC)
+	$(PY) -m gae_lib train-zoo $(DOC) --replace
 	$(PY) -m gae_lib zoo --samples _build/zoo-samples
 
 clean:

@@ -117,7 +117,10 @@ def train_zoo(args, parser) -> int:
         ["--epochs", str(args.epochs)] if args.epochs else []) + (
         ["--force"] if args.force else [])
     jobs = sweep.plan(args.document, args.models, sweep.parse_seeds(args.seeds),
-                      train_args=tuple(train_args))
+                      train_args=tuple(train_args), replace=args.replace)
+    if not jobs:
+        print("nothing to train: every model asked for is shipped (--replace retrains them)")
+        return 0
     print(f"{len(jobs)} jobs ({args.executor}"
           + (f", {args.jobs} at once" if args.executor == "local" else "") + "), "
           "dependencies first: " + ", ".join(j.name for j in jobs), flush=True)
@@ -194,6 +197,9 @@ def run(argv: list[str] | None = None) -> int:
                     help="every job's precision (default: each model's configuration)")
     tz.add_argument("--epochs", type=count,
                     help="every job's epochs (default: each model's configuration)")
+    tz.add_argument("--replace", action="store_true",
+                    help="also retrain and replace the models already shipped (default: "
+                         "train only those the zoo lacks)")
     tz.add_argument("--force", action="store_true",
                     help="ship even runs shorter than the zoo's configuration (--epochs)")
     tz.add_argument("--partition", help="slurm: the partition")

@@ -63,10 +63,12 @@ def parse_seeds(text: str | None) -> list[int] | None:
 
 
 def plan(document: str | None, models: str | None = None, seeds: list[int] | None = None,
-         runs: Path = Path("runs"), train_args: tuple[str, ...] = ()) -> list[Job]:
+         runs: Path = Path("runs"), train_args: tuple[str, ...] = (),
+         replace: bool = False) -> list[Job]:
     """The jobs that train ``document``'s models (those whose MODEL matches the glob
     ``models``) with each of ``seeds``, dependencies first; a model they need that is neither
-    shipped nor among them is added (its configured seed)."""
+    shipped nor among them is added (its configured seed).  A model already shipped is left
+    as it is unless ``replace``."""
     mine = list(documents.configs(document))
     if models is not None:
         mine = [n for n in mine if fnmatch.fnmatchcase(n.split("/", 1)[1], models)]
@@ -80,6 +82,8 @@ def plan(document: str | None, models: str | None = None, seeds: list[int] | Non
             wanted = documents.seeded(cfg, seed)
             configs[wanted.name] = wanted
     shipped = set(zoo.available())
+    if not replace:
+        configs = {n: c for n, c in configs.items() if n not in shipped}
     jobs: dict[str, Job] = {}
 
     def add(cfg, path=()) -> None:

@@ -28,7 +28,7 @@ def test_a_seed_is_a_name_and_the_configured_seed_is_the_model_itself():
 
 
 def test_a_plan_puts_each_seeds_generator_before_its_encoder():
-    jobs = sweep.plan("favuzzi2019", "enn", [0, 1])
+    jobs = sweep.plan("favuzzi2019", "enn", [0, 1], replace=True)
     names = [j.name for j in jobs]
     # seed 0 is the configured enn, whose generator is shipped; seed 1 needs dcgan-seed1
     assert names == ["favuzzi2019/enn", "favuzzi2019/dcgan-seed1", "favuzzi2019/enn-seed1"]
@@ -36,6 +36,13 @@ def test_a_plan_puts_each_seeds_generator_before_its_encoder():
     assert jobs[2].command[-7:] == ["train", "favuzzi2019/enn-seed1", "--ship",
                                     "--resume-if-interrupted", "--quiet", "--out",
                                     str(jobs[2].out)]
+
+
+def test_a_plan_leaves_shipped_models_alone_unless_asked(capsys):
+    assert [j.name for j in sweep.plan("favuzzi2019", "enn", [0, 1])] == [
+        "favuzzi2019/dcgan-seed1", "favuzzi2019/enn-seed1"]
+    code, out, err = cli_in_process(capsys, "train-zoo", "wanare", "--models", "linear-vae")
+    assert code == 0 and "nothing to train: every model asked for is shipped" in out
 
 
 @pytest.mark.parametrize("seeds,models,message", [
