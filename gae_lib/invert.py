@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 from .checks import check_images, check_mask, check_positive_int
 from .inference import frozen_copy
 from .parallel import map_chunks, workers_for
-from .precision import autocast, check_precision
+from .precision import autocast
 from .precision import resolve as resolve_precision
 from .losses import masked_mse_per_image
 from .masks import with_unknown_grey
@@ -147,7 +147,6 @@ def _invert(generator, x, mask, prior, constrain, n_starts, restarts, steps, lr,
             batch_size, progress, watch=None, stop_below=None,
             precision: str = "float32") -> Inversion:
     check_prior_fits(generator, prior)
-    check_precision(precision)
     channels = getattr(generator, "channels", None)
     # float64 tensors and numpy arrays are taken as float32, the generators' precision.
     x = check_images(x, "x", channels=channels).float()
