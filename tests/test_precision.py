@@ -36,7 +36,7 @@ def test_a_precision_is_one_of_three():
     old = {k: v for k, v in cfg.to_dict().items() if k != "precision"}
     assert TrainConfig.from_dict(old).precision == "float32"
     with pytest.raises(ValueError, match="precision"):
-        algorithm1(zoo.load("favuzzi2019/dcgan").generator, torch.rand(1, 1, 28, 28),
+        algorithm1(zoo.load("favuzzi2019/dcgan").generator, torch.rand(1, 1, 28, 28) * 2 - 1,
                    precision="half")
 
 
