@@ -30,7 +30,7 @@ CONFIGS = [
         objective=EncoderForGANSettings(frozen_generator="favuzzi2019/dcgan"),
     ),
     TrainConfig("favuzzi2019/ae", "ae", epochs=2),
-    TrainConfig("favuzzi2019/hybrid", "hybrid", epochs=2, shipped=CODER),
+    TrainConfig("favuzzi2019/hybrid", "hybrid", epochs=5, shipped=CODER),
     TrainConfig(
         "favuzzi2019/vae",
         "vae",
@@ -41,7 +41,7 @@ CONFIGS = [
     TrainConfig("favuzzi2019/dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=2,
                 shipped=GENERATOR),
     TrainConfig(
-        "favuzzi2019/hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=1,
+        "favuzzi2019/hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=2,
         shipped=CODER),
 ]
 
