@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..book import Stated
 from ..config import TrainConfig
+from ..verdict import Rule
 
 SEEDS = (0, 1, 2)
 EPOCHS = 1
@@ -58,35 +59,45 @@ NOTES = {
 # or putting most samples on a few, has collapsed; an uneven but complete one has not.
 COLLAPSE_KL = 0.5
 
+GANS = tuple(f"lazarou2022/gan-seed{s}" for s in SEEDS)
+AEGANS = tuple(f"lazarou2022/aegan-seed{s}" for s in SEEDS)
+# Only seed 0's AEGAN ships its encoder, and one AAE was trained: one run a side.
+ENCODERS = (("lazarou2022/aegan-seed0",), ("lazarou2022/aae",))
+
 CLAIMS = {
     "collapse": Stated(
         "training runs whose samples collapsed (KL of class shares > 0.5 nats), GAN vs AEGAN",
         "GAN 6 of 6, AEGAN 0 of 6 (Fig. 3, sec. 4.1)",
         "more GAN runs collapsed than AEGAN runs ({ours}), as in the paper",
         "the GAN runs did not collapse more often than the AEGAN runs ({ours}), unlike the "
-        "paper's six of six"),
+        "paper's six of six",
+        rule=Rule(">", ("GAN", "AEGAN"), (GANS, AEGANS))),
     "sample_quality": Stated(
         "Frechet distance of samples to test digits, AEGAN vs GAN (mean of the seeds)",
         "the AEGAN's samples are of substantially higher quality (Fig. 3)",
         "the AEGAN's samples are closer to real digits than the GAN's ({ours}), as the paper says",
         "the AEGAN's samples are not closer to real digits than the GAN's ({ours}), unlike the "
-        "paper"),
+        "paper",
+        rule=Rule("<", ("AEGAN", "GAN"), (AEGANS, GANS))),
     "sharpness": Stated(
         "sharpness of test reconstructions (variance of the Laplacian), AEGAN vs AAE",
         "the AAE's reconstructions are blurry, the AEGAN's are not (Fig. 4)",
         "the AEGAN's reconstructions are sharper than the AAE's ({ours}), as in Fig. 4",
-        "the AEGAN's reconstructions are not sharper than the AAE's ({ours}), unlike Fig. 4"),
+        "the AEGAN's reconstructions are not sharper than the AAE's ({ours}), unlike Fig. 4",
+        rule=Rule(">", ("AEGAN", "AAE"), ENCODERS)),
     "interpolation": Stated(
         "classifier confidence inside interpolation paths between test digits, AEGAN vs AAE",
         "interpolations between real images stay on the data (Fig. 1)",
         "the images along the AEGAN's paths read as digits more confidently than along the "
         "AAE's ({ours})",
         "the images along the AEGAN's paths do not read as digits more confidently than along "
-        "the AAE's ({ours})"),
+        "the AAE's ({ours})",
+        rule=Rule(">", ("AEGAN", "AAE"), ENCODERS)),
     "stability": Stated(
         "how much the Frechet distance moves in the second half of training (mean over seeds "
         "of its standard deviation over the tracked steps), AEGAN vs GAN",
         "the AEGAN stabilises training (abstract, sec. 5)",
         "the AEGAN's sample quality moves less during training than the GAN's ({ours})",
-        "the AEGAN's sample quality does not move less during training than the GAN's ({ours})"),
+        "the AEGAN's sample quality does not move less during training than the GAN's ({ours})",
+        rule=Rule("<", ("AEGAN", "GAN"), (AEGANS, GANS))),
 }
