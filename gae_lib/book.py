@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .data.sources import REPO_ROOT
+from .verdict import FAILS, HOLDS, INCONCLUSIVE, MIN_RUNS, Z, Rule, Verdict, side
 
 
 def key(*parts) -> str:
@@ -128,18 +129,24 @@ def table(
 
 @dataclass(frozen=True)
 class Claim:
-    """One finding of the document: what it is about, the document's value, ours, and
-    whether the direction the document reports holds here (None: a number beside a number,
-    no direction to test)."""
+    """One finding of the document: what it is about, the document's value, ours, whether
+    the means go the document's way (``agrees``; None: a number beside a number, nothing to
+    compare) and the verdict of the book's rule (``gae_lib.verdict``) on the per-run values."""
 
     id: str
     quantity: str
     paper: str
     ours: str
-    holds: bool | None
+    agrees: bool | None
     computed_in: str
-    value: float | None = None  # our number behind ``ours``, for the tests
-    versus: float | None = None  # the number it is compared with, if any
+    value: float | None = None    # our number behind ``ours`` (a mean over runs), for the tests
+    versus: float | None = None   # the number it is compared with, if any
+    verdict: str | None = None    # holds | does not hold | inconclusive (None: not compared)
+    reason: str = ""
+    first: list | None = None     # per-run values of each side, as the rule read them
+    second: list | None = None
+    rule: dict | None = None
+    own_finding: bool = False     # added by the book after a claim failed: never counted
 
 
 OPERATORS = {
@@ -153,13 +160,33 @@ OPERATORS = {
 
 @dataclass(frozen=True)
 class Stated:
-    """A finding as the document states it, with the chapter's sentence for either outcome
-    (``{ours}`` in a sentence is replaced by our value)."""
+    """A finding as the document states it, with the chapter's sentence for either direction
+    (``{ours}`` in a sentence is replaced by our value), the rule that judges it (declared
+    here, before the runs) and whether the book added it after a document's claim failed
+    (``own_finding``: shown, never counted)."""
 
     quantity: str
     paper: str
     if_holds: str = ""
     if_not: str = ""
+    rule: Rule | None = None
+    own_finding: bool = False
+
+
+# What the verdict adds to the chapter's sentence for the direction it saw.
+VERDICT_SUFFIX = {
+    "by rule": " (one training run: inconclusive by the book's rule until three seeds a side "
+               "are trained)",
+    "within": " (within twice the standard error over the seeds: inconclusive)",
+    HOLDS: " (beyond twice the standard error over the seeds)",
+    FAILS: " (beyond twice the standard error over the seeds)",
+}
+
+
+def verdict_suffix(verdict: Verdict) -> str:
+    if verdict.verdict != INCONCLUSIVE:
+        return VERDICT_SUFFIX[verdict.verdict]
+    return VERDICT_SUFFIX["by rule" if verdict.reason.startswith("by rule") else "within"]
 
 
 class Claims:
@@ -170,38 +197,49 @@ class Claims:
         self.stated = stated
         self.checked: dict[str, Claim] = {}
 
-    def check(
-        self,
-        claim_id: str,
-        *,
-        ours: str,
-        holds: bool | None,
-        computed_in: str,
-        value: float | None = None,
-        versus: float | None = None,
-    ) -> Claim:
-        """Record our side of a claim.  If the document's claim has sentences for the two
-        outcomes, the one that applies is glued as ``<id>_verdict`` for the section's prose."""
+    def _stated(self, claim_id: str) -> Stated:
         if claim_id not in self.stated:
             raise KeyError(
                 f"{claim_id!r} is not a claim of the document; expected one of "
                 f"{', '.join(self.stated)}"
             )
-        stated = self.stated[claim_id]
+        return self.stated[claim_id]
+
+    def check(
+        self,
+        claim_id: str,
+        *,
+        ours: str,
+        agrees: bool | None,
+        computed_in: str,
+        value: float | None = None,
+        versus: float | None = None,
+        verdict: Verdict | None = None,
+        first=None,
+        second=None,
+    ) -> Claim:
+        """Record our side of a claim.  ``agrees``: whether our numbers go the document's
+        way (None: nothing to compare).  Without a ``verdict`` from the claim's rule, a
+        compared claim rests on one run: inconclusive by rule.  If the document's claim has
+        sentences for the two directions, the one that applies (with what the verdict adds)
+        is glued as ``<id>_verdict`` for the section's prose."""
+        stated = self._stated(claim_id)
+        if agrees is not None and verdict is None:
+            verdict = Verdict(INCONCLUSIVE, f"by rule: 1 run (needs {MIN_RUNS})", bool(agrees),
+                              float("nan"), float("nan"))
         claim = Claim(
-            claim_id,
-            stated.quantity,
-            stated.paper,
-            ours,
-            None if holds is None else bool(holds),
-            computed_in,
-            None if value is None else float(value),
-            None if versus is None else float(versus),
+            claim_id, stated.quantity, stated.paper, ours,
+            None if agrees is None else bool(agrees), computed_in,
+            None if value is None else float(value), None if versus is None else float(versus),
+            None if verdict is None else verdict.verdict, "" if verdict is None else verdict.reason,
+            first, second, None if stated.rule is None else stated.rule.as_dict(),
+            stated.own_finding,
         )
         self.checked[claim_id] = claim
         if stated.if_holds or stated.if_not:
-            sentence = stated.if_holds if claim.holds else stated.if_not
-            glue(f"{claim_id}_verdict", sentence.replace("{ours}", ours))
+            sentence = stated.if_holds if claim.agrees else stated.if_not
+            suffix = "" if verdict is None else verdict_suffix(verdict)
+            glue(f"{claim_id}_verdict", sentence.replace("{ours}", ours) + suffix)
         return claim
 
     def compare(
@@ -215,39 +253,78 @@ class Claims:
         fmt: str = ".4f",
         labels: tuple[str, str] | None = None,
     ) -> Claim:
-        """A claim that one number of ours stands in ``relation`` ('<', '>', ...) to another:
-        e.g. ``compare("digits", mse_ae, "<", mse_egd, ...)`` holds if the AE's error is lower.
-        ``labels`` names the two numbers in the table ("AE 0.0262 vs E_GD 0.0446")."""
-        if relation not in OPERATORS:
-            raise ValueError(f"relation: expected one of {tuple(OPERATORS)}, got {relation!r}")
-        first, second = (f"{label} " for label in labels) if labels else ("", "")
+        """A claim that our number(s) stand in ``relation`` to other number(s): e.g.
+        ``compare("digits", mse_ae, "<", mse_egd, ...)``.  Each side is one number or a list
+        with one value per training run; the claim's declared rule gives the verdict (its
+        relation must be the one the chapter names: '<=' reads as '<').  ``labels`` names the
+        two sides in the table ("AE 0.0262 (1 run) vs E_GD 0.0446 (1 run)")."""
+        stated = self._stated(claim_id)
+        if relation not in OPERATORS and relation != "≈":
+            raise ValueError(f"relation: expected one of {(*OPERATORS, '≈')}, got {relation!r}")
+        rule = stated.rule
+        if rule is None:
+            raise ValueError(f"{claim_id}: a compared claim needs its rule declared with it "
+                             f"(Stated(..., rule=verdict.Rule(...)))")
+        if relation.rstrip("=") != rule.relation:
+            raise ValueError(f"{claim_id}: the chapter compares with {relation!r}, the declared "
+                             f"rule with {rule.relation!r}")
+        first = side(ours, name=f"{claim_id}: ours")
+        fixed = rule.fixed_second or rule.relation == "≈"
+        second = side(versus, fixed, name=f"{claim_id}: versus")
+        verdict = rule.decide(first, second)
+        names = labels or rule.sides
+        first_text, second_text = (f"{name} {s.text(fmt)}"
+                                   for name, s in zip(names, (first, second)))
         return self.check(
             claim_id,
-            ours=f"{first}{ours:{fmt}} vs {second}{versus:{fmt}}",
-            holds=OPERATORS[relation](ours, versus),
+            ours=f"{first_text} vs {second_text}",
+            agrees=verdict.agrees,
             computed_in=computed_in,
-            value=ours,
-            versus=versus,
+            value=first.mean,
+            versus=second.mean,
+            verdict=verdict,
+            first=list(first.values),
+            second=list(second.values),
         )
 
     def table(self):
-        """The "paper vs this book" table; glues ``n_agree``, ``n_compared`` and ``claims``
-        (every record, for the tests).  Every stated claim must have been checked."""
+        """The "paper vs this book" table; glues ``n_agree``, ``n_compared``, ``n_holds``,
+        ``n_fails``, ``n_inconclusive`` (the document's claims only: the book's own findings
+        are shown, never counted) and ``claims`` (every record, for the tests).  Every
+        stated claim must have been checked."""
         from IPython.display import Markdown
 
         missing = [c for c in self.stated if c not in self.checked]
         if missing:
             raise ValueError(f"claims not checked by the chapter: {', '.join(missing)}")
         records = [self.checked[c] for c in self.stated]
-        glue("n_agree", sum(c.holds is True for c in records))
-        glue("n_compared", sum(c.holds is not None for c in records))
+        counted = [c for c in records if not c.own_finding and c.agrees is not None]
+        glue("n_agree", sum(c.agrees is True for c in counted))
+        glue("n_compared", len(counted))
+        for name, verdict in (("n_holds", HOLDS), ("n_fails", FAILS),
+                              ("n_inconclusive", INCONCLUSIVE)):
+            glue(name, sum(c.verdict == verdict for c in counted))
         glue("claims", {c.id: asdict(c) for c in records})
         mark = {True: "yes", False: "**no**", None: "—"}
+
+        def verdict_cell(c: Claim) -> str:
+            if c.verdict is None:
+                return "—"
+            shown = f"**{c.verdict}**" if c.verdict != INCONCLUSIVE else c.verdict
+            return f"{shown} ({c.reason})"
+
+        def quantity(c: Claim) -> str:
+            return (f"{c.quantity} *(the book's own finding, not counted)*" if c.own_finding
+                    else c.quantity)
+
         return Markdown(
-            "| quantity | paper | this book | direction agrees | computed in |\n"
-            "|---|---|---|---|---|\n"
+            f"Verdicts by the book's rule: at least {MIN_RUNS} training runs a side, the mean "
+            f"difference against {Z:g} standard errors over the runs.\n\n"
+            "| quantity | paper | this book | direction agrees | verdict | computed in |\n"
+            "|---|---|---|---|---|---|\n"
             + "\n".join(
-                f"| {c.quantity} | {c.paper} | {c.ours} | {mark[c.holds]} | {c.computed_in} |"
+                f"| {quantity(c)} | {c.paper} | {c.ours} | {mark[c.agrees]} | "
+                f"{verdict_cell(c)} | {c.computed_in} |"
                 for c in records
             )
         )

@@ -92,6 +92,20 @@ def initial_generator(cfg) -> nn.Module:
         return family_of(cfg).build(cfg, load=zoo.load)["generator"]
 
 
+def normality_p(values, most: int = 100_000, seed: int = 0) -> float:
+    """D'Agostino and Pearson's test of normality (skew and kurtosis together): the p-value
+    that ``values`` come from a Gaussian.  At most ``most`` values, drawn without
+    replacement: with millions of weights any departure, however small, has p ~ 0."""
+    from scipy.stats import normaltest
+
+    w = np.asarray(values, dtype=np.float64).ravel()
+    if w.size < 20:
+        raise ValueError(f"values: expected at least 20 numbers for the test, got {w.size}")
+    if w.size > most:
+        w = np.random.default_rng(seed).choice(w, most, replace=False)
+    return float(normaltest(w).pvalue)
+
+
 def excess_kurtosis(values) -> float:
     """E[(w - mean)^4] / std^4 - 3: 0 for a Gaussian, -1.2 for a uniform distribution (the
     default initialisation of PyTorch's dense and convolutional layers)."""

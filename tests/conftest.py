@@ -8,7 +8,7 @@ import labrun
 import pytest
 from labrun import ONE_TORCH_THREAD
 
-from gae_lib import data
+from gae_lib import data, verdict
 from gae_lib.book import parameter_names as parameters_of  # noqa: F401 (chapter tests)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,11 +32,40 @@ def self_checks_waiting(notebook: dict) -> int:
 
 
 def assert_claims_table_counts(glued: dict, claims: dict) -> None:
-    """The paper-vs-book table lists every claim, in order, and counts those that hold."""
+    """The paper-vs-book table lists every claim, in order; it counts the document's compared
+    claims (never the book's own findings), and every verdict follows from its per-run values
+    by the declared rule."""
     table = glued["claims"]
     assert list(table) == list(claims)
-    assert glued["n_compared"] == len(claims)
-    assert glued["n_agree"] == sum(c["holds"] is True for c in table.values())
+    counted = [c for c in table.values() if c["agrees"] is not None and not c["own_finding"]]
+    assert glued["n_compared"] == len(counted)
+    assert glued["n_agree"] == sum(c["agrees"] is True for c in counted)
+    assert (glued["n_holds"], glued["n_fails"], glued["n_inconclusive"]) == tuple(
+        sum(c["verdict"] == v for c in counted) for v in verdict.VERDICTS)
+    assert_verdicts_follow_the_rule(table, claims)
+
+
+def assert_verdicts_follow_the_rule(table: dict, claims: dict) -> None:
+    """Each compared claim's verdict recomputed from its per-run values by its declared rule
+    (a reference JSON's too); a claim without per-run values is inconclusive by rule."""
+    for claim_id, record in table.items():
+        assert bool(record["own_finding"]) == claims[claim_id].own_finding, claim_id
+        if record["agrees"] is None:
+            assert record["verdict"] is None, claim_id
+            continue
+        rule = claims[claim_id].rule
+        if record["first"] is None:   # checked by hand: one run
+            assert record["verdict"] == verdict.INCONCLUSIVE, claim_id
+            assert record["reason"].startswith("by rule"), claim_id
+            continue
+        assert rule is not None and record["rule"] == rule.as_dict(), claim_id
+        again = verdict.from_record(record)
+        assert (again.verdict, again.agrees) == (record["verdict"], record["agrees"]), claim_id
+        assert record["value"] == pytest.approx(sum(record["first"]) / len(record["first"]))
+        runs = min(len(record["first"]), 10**9 if rule.fixed_second or rule.relation == "≈"
+                   else len(record["second"]))
+        if runs < verdict.MIN_RUNS:
+            assert record["verdict"] == verdict.INCONCLUSIVE, claim_id
 
 
 # chapter -> {what: seconds} for the executions `make test` pays per chapter (printed at the end).

@@ -103,14 +103,14 @@ def test_each_claim_outcome_follows_from_its_numbers(glued):
     claims = glued["claims"]
     for claim_id in ("prior_gaussian", "prior_mixture", "clustering", "dimensionality"):
         c = claims[claim_id]
-        assert c["holds"] == (c["value"] < c["versus"]), c
+        assert c["agrees"] == (c["value"] < c["versus"]), c
     for n in (100, 1000):   # holds only with a gap wider than the spread between label draws
         c = claims[f"semi_{n}"]
         level = glued[f"semi_level_{n}"] == "smaller"
-        assert c["holds"] == (c["value"] < c["versus"] and not level), c
-    assert claims["parzen"]["holds"] == (claims["parzen"]["value"] > claims["parzen"]["versus"])
+        assert c["agrees"] == (c["value"] < c["versus"] and not level), c
+    assert claims["parzen"]["agrees"] == (claims["parzen"]["value"] > claims["parzen"]["versus"])
     style = claims["style_content"]
-    assert style["holds"] == (style["value"] >= 0.9) and style["value"] == glued["read_as_label"]
+    assert style["agrees"] == (style["value"] >= 0.9) and style["value"] == glued["read_as_label"]
     assert claims["semi_100"]["value"] == pytest.approx(100 * glued["semi_100_AAE_mean"])
 
 

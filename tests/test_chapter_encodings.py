@@ -61,7 +61,7 @@ def test_our_e_nn_codes_are_more_separable_than_pixels_unlike_the_paper(glued):
     # 0.895 vs 0.848 / 0.904 vs 0.862 (the chapter says so and why)
     assert glued["balanced_accuracy_E_NN"] > glued["balanced_accuracy_pixels"] + 0.02
     claim = glued["claims"]["separability"]
-    assert claim["holds"] is False and claim["value"] == glued["balanced_accuracy_E_NN"]
+    assert claim["agrees"] is False and claim["value"] == glued["balanced_accuracy_E_NN"]
 
 
 def test_algorithm1_completions_are_recognised_more_often_than_the_aes(glued):
@@ -74,8 +74,8 @@ def test_paper_vs_book_table_compares_every_headline_number(glued):
 
     claims = glued["claims"]
     assert list(claims) == list(CLAIMS)  # every claim of the document checked, in order
-    assert glued["n_compared"] == sum(c["holds"] is not None for c in claims.values()) == 12
-    assert glued["n_agree"] == sum(c["holds"] is True for c in claims.values())
+    assert glued["n_compared"] == sum(c["agrees"] is not None for c in claims.values()) == 12
+    assert glued["n_agree"] == sum(c["agrees"] is True for c in claims.values())
 
 
 def test_each_claim_outcome_follows_from_its_numbers(glued):
@@ -94,7 +94,7 @@ def test_each_claim_outcome_follows_from_its_numbers(glued):
     ops = {"<": float.__lt__, ">": float.__gt__, ">=": float.__ge__}
     for claim_id, op in relation.items():
         c = claims[claim_id]
-        assert c["holds"] == ops[op](c["value"], c["versus"]), c
+        assert c["agrees"] == ops[op](c["value"], c["versus"]), c
     assert claims["digits"]["value"] == glued["mse_AE_digits"]
     assert (
         claims["doe_ae"]["value"] == glued["doe_AE"]

@@ -113,7 +113,7 @@ def test_report_vs_book_table_checks_every_claim(glued):
     assert_claims_table_counts(glued, CLAIMS)   # every claim of the report checked, in order
     claims = glued["claims"]
     # the chapter's closing sentence names the three disagreements
-    assert [k for k, c in claims.items() if c["holds"] is False] == [
+    assert [k for k, c in claims.items() if c["agrees"] is False] == [
         "best_rate", "gan_recreations", "vae_cannot_create"]
 
 
@@ -124,12 +124,12 @@ def test_each_claim_outcome_follows_from_its_numbers(glued):
     for claim_id in ("final_gan", "more_epochs", "gan_recreations", "vae_final",
                      "vae_reconstructs", "gan_creates"):
         c = claims[claim_id]
-        assert c["holds"] == (c["value"] < c["versus"]), c
+        assert c["agrees"] == (c["value"] < c["versus"]), c
     best = claims["best_rate"]
-    assert best["holds"] == (best["value"] == best["versus"])   # 2e-4's distance is the lowest
+    assert best["agrees"] == (best["value"] == best["versus"])   # 2e-4's distance is the lowest
     assert best["value"] == min(glued[f"sweep_fd_{r}"] for r in RATES)
     vae = claims["vae_cannot_create"]
-    assert vae["holds"] == (glued["vae_position"] > 0.5)
+    assert vae["agrees"] == (glued["vae_position"] > 0.5)
     assert claims["vae_reconstructs"]["value"] == glued["mse_VAE-final"]
 
 
