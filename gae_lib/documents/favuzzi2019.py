@@ -31,7 +31,7 @@ CONFIGS = [
         objective=EncoderForGANSettings(frozen_generator="favuzzi2019/dcgan"),
     ),
     TrainConfig("favuzzi2019/ae", "ae", epochs=5),
-    TrainConfig("favuzzi2019/hybrid", "hybrid", epochs=5, shipped=CODER),
+    TrainConfig("favuzzi2019/hybrid", "hybrid", epochs=2, shipped=CODER),
     TrainConfig(
         "favuzzi2019/vae",
         "vae",
@@ -75,10 +75,6 @@ NOTES = {
         "posterior fills the prior: samples read as digits (0.76) at a higher test MSE (0.033). "
         "Wall time includes sharing the 2-core CPU with other jobs."
     ),
-    "hybrid": (
-        "5 epochs, the DCGAN's: the claim 'hybrid_encoder' compares its encoder with E_NN of "
-        "the 5-epoch DCGAN, so the two generators had equal budgets (it was 2 epochs before)."
-    ),
     "hybrid-stacked": (
         "2 epochs, dcgan-stacked's: the claim 'hybrid_modes' compares their mode coverage at "
         "equal budgets (it was 1 epoch before)."
@@ -115,6 +111,11 @@ DOE_BAND, MODES_BAND, SAME_BAND = 0.05, 10, 0.25
 # figure of a dozen paths shows as a rule rather than a fluke.  Fixed with this rule after
 # the chapter's one run (8%), so it judges the seeds to come, not that run.
 PATHS_SHARE = 0.05
+# Not yet equal: retraining the hybrid for the DCGAN's 5 epochs costs ~2.2 CPU-hours on the
+# AVX2 build machine of 2026-12-07 (its step measured at ~2x the AE's 1.9 s there), left to
+# the training campaign of three seeds a side; the claim stays inconclusive by rule till then.
+_HYBRID_BUDGET = ("the hybrid trained 2 epochs, the DCGAN behind E_NN 5: a budget in E_NN's "
+                  "favour, which the claim's direction (hybrid worse) benefits from")
 CLAIMS = {
     "dcgan_modes": Stated(
         "Stacked-MNIST modes covered by the DCGAN (of 1000)", str(PAPER["stacked_modes"]),
@@ -144,7 +145,8 @@ CLAIMS = {
     ),
     "hybrid_encoder": Stated(
         "hybrid's encoder vs E_NN, digit MSE", "hybrid worse",
-        rule=Rule(">", ("hybrid", "E_NN"), ((F + "hybrid",), ENN))),
+        rule=Rule(">", ("hybrid", "E_NN"), ((F + "hybrid",), ENN),
+                  unequal_budget=_HYBRID_BUDGET)),
     "enn_egd": Stated(
         "E_NN vs E_GD on the DCGAN, digit MSE (ratio)",
         "no significant difference (sec. 4.2)",

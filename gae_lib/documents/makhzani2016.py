@@ -5,8 +5,8 @@ its common re-implementations; the survey the book follows gives none), Adam, ba
 The models of the "Adversarial autoencoders" chapter.  Each ships the networks the chapter
 uses, in float16 (the chapter's numbers do not change; the code discriminators are not
 shown, so not shipped).  Epochs are what one CPU core allows in the book's budget: 25 for
-the 2-D and 8-D AAEs and the Gaussian VAE (~1 min an epoch), 30 for the mixture AAE and its
-VAE, 5 for the semi-supervised AAEs (~2.3 min an epoch: four networks and a supervised
+the 2-D and 8-D AAEs and the VAEs (~1 min an epoch), 30 for the mixture AAE, 5 for the
+semi-supervised AAEs (~2.3 min an epoch: four networks and a supervised
 phase), 8 for the clustering and supervised AAEs.  ``aae-mixture-2d`` weights its fooling
 step 0.1 (see MIXTURE_ADVERSARIAL_WEIGHT).
 """
@@ -93,9 +93,7 @@ CONFIGS = [
         objective=AAESettings(MIXTURE_ADVERSARIAL_WEIGHT),
         optimisers={k: AAE_ADAM for k in ("encoder", "generator", "latent_discriminator")}),
     vae("vae-2d", 2),
-    # The AAE's 30 epochs, so that the claim "prior_mixture" compares equal budgets.
-    vae("vae-mixture-2d", 2, epochs=MIXTURE_EPOCHS, prior="gaussian-mixture",
-        shipped=("encoder",)),
+    vae("vae-mixture-2d", 2, prior="gaussian-mixture", shipped=("encoder",)),
     *[categorical(f"semi-{n}-draw{d}", 10, n, d) for n in LABEL_COUNTS for d in LABEL_DRAWS],
     categorical("cluster-16", 16, epochs=8, shipped=("encoder", "generator"),
                 balance_weight=CLUSTER_BALANCE),
@@ -115,8 +113,7 @@ NOTES = {
     "vae-mixture-2d": ("Fig. 2d: the VAE of vae-2d with the mixture prior of aae-mixture-2d; "
                        "its KL term has no closed form, so it is a one-sample Monte Carlo "
                        "estimate at the drawn code.  Only the encoder is shipped: the chapter "
-                       "shows its codes.  30 epochs, aae-mixture-2d's, so that the claim "
-                       "'prior_mixture' compares equal budgets (it was 25 before)."),
+                       "shows its codes."),
     "vae-2d": ("Fig. 2c: the VAE with the AAE's encoder and decoder sizes, Gaussian prior, "
                "Bernoulli likelihood (pytorch/examples' settings: Adam 1e-3)."),
     **{f"semi-{n}-draw{d}": (f"Table 2: semi-supervised AAE with {n} labels (label draw {d}, "
@@ -154,6 +151,8 @@ _PARZEN_GAN = ("the GAN side is the book's favuzzi2019 DCGAN as shipped (5 epoch
 # The semi-supervised spread is over label draws, each model trained from seed 0: one training
 # run a side until training seeds are added.
 SEMI = {n: tuple(f"{M}semi-{n}-draw{d}" for d in LABEL_DRAWS) for n in LABEL_COUNTS}
+_MIXTURE_BUDGET = ("the mixture AAE trained 30 epochs, its VAE 25: the AAE got 5 more after its "
+                   "first setting failed (MIXTURE_ADVERSARIAL_WEIGHT), a budget in its favour")
 # "Sets the digit" (Fig. 7): the classifier reads the label in at least 9 of 10 decoded images.
 READ_AS_LABEL = 0.9
 
@@ -172,7 +171,8 @@ CLAIMS = {
         "shows",
         "the VAE's test codes are at least as close to the mixture as the AAE's ({ours}), "
         "unlike the paper's figure",
-        rule=Rule("<", ("AAE", "VAE"), ((M + "aae-mixture-2d",), (M + "vae-mixture-2d",)))),
+        rule=Rule("<", ("AAE", "VAE"), ((M + "aae-mixture-2d",), (M + "vae-mixture-2d",)),
+                  unequal_budget=_MIXTURE_BUDGET)),
     "parzen": Stated(
         "Parzen log-likelihood, AAE vs GAN (10K samples)", "340 ± 2 vs 225 ± 2 (Table 1)",
         "the AAE scores higher than the GAN, as in Table 1",
