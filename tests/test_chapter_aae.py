@@ -104,13 +104,13 @@ def test_each_claim_outcome_follows_from_its_numbers(glued):
     for claim_id in ("prior_gaussian", "prior_mixture", "clustering", "dimensionality"):
         c = claims[claim_id]
         assert c["agrees"] == (c["value"] < c["versus"]), c
-    for n in (100, 1000):   # holds only with a gap wider than the spread between label draws
+    for n in (100, 1000):   # the means over label draws: one training run a side
         c = claims[f"semi_{n}"]
-        level = glued[f"semi_level_{n}"] == "smaller"
-        assert c["agrees"] == (c["value"] < c["versus"] and not level), c
+        assert c["agrees"] == (c["value"] < c["versus"]) and c["verdict"] == "inconclusive", c
+        assert len(c["first"]) == len(c["second"]) == 1
     assert claims["parzen"]["agrees"] == (claims["parzen"]["value"] > claims["parzen"]["versus"])
     style = claims["style_content"]
-    assert style["agrees"] == (style["value"] >= 0.9) and style["value"] == glued["read_as_label"]
+    assert style["agrees"] == (style["value"] > 0.9) and style["value"] == glued["read_as_label"]
     assert claims["semi_100"]["value"] == pytest.approx(100 * glued["semi_100_AAE_mean"])
 
 
