@@ -162,9 +162,10 @@ class Rule:
         """The verdict on per-run values; for '≈' the second side is the paper's number."""
         if self.relation == "≈":
             second = self.paper_value if second is None else second
-            if float(second) != float(self.paper_value):
+            given = second.values if isinstance(second, Side) else (second,)
+            if [float(v) for v in given] != [float(self.paper_value)]:
                 raise ValueError(f"second: a '≈' rule compares with the document's number "
-                                 f"{self.paper_value}, got {second}")
+                                 f"{self.paper_value}, got {list(given)}")
         elif second is None:
             raise ValueError("second: expected the other side's values")
         return decide(self.relation, first, second, fixed_second=self.fixed_second,
