@@ -120,7 +120,8 @@ def decide(relation: str, first, second, *, fixed_second: bool = False,
     short = [s for s in (a, b) if not s.fixed and s.n < min_runs]
     if short:
         runs = min(s.n for s in short)
-        return Verdict(INCONCLUSIVE, f"by rule: {runs} run{'s' * (runs != 1)} a side "
+        where = "" if a.fixed or b.fixed else " a side"
+        return Verdict(INCONCLUSIVE, f"by rule: {runs} run{'s' * (runs != 1)}{where} "
                        f"(needs {min_runs})", agrees, diff, se)
     bound = f"{z:g} SE = {z * se:.3g}"
     if inside:
