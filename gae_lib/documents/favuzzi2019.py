@@ -30,7 +30,7 @@ CONFIGS = [
         networks={"encoder": NetSpec("dcgan28", output="tanh")},
         objective=EncoderForGANSettings(frozen_generator="favuzzi2019/dcgan"),
     ),
-    TrainConfig("favuzzi2019/ae", "ae", epochs=5),
+    TrainConfig("favuzzi2019/ae", "ae", epochs=2),
     TrainConfig("favuzzi2019/hybrid", "hybrid", epochs=2, shipped=CODER),
     TrainConfig(
         "favuzzi2019/vae",
@@ -79,10 +79,6 @@ NOTES = {
         "2 epochs, dcgan-stacked's: the claim 'hybrid_modes' compares their mode coverage at "
         "equal budgets (it was 1 epoch before)."
     ),
-    "ae": (
-        "5 epochs, the DCGAN's: the claims 'digits', 'letters' and the completion claims compare "
-        "the AE with Algorithm 1 on the 5-epoch DCGAN at equal budgets (it was 2 epochs before)."
-    ),
     "enn": (
         "E_NN: encoder trained after the shipped favuzzi2019/dcgan, whose generator stays "
         "frozen (eval mode)."
@@ -114,6 +110,9 @@ PATHS_SHARE = 0.05
 # Not yet equal: retraining the hybrid for the DCGAN's 5 epochs costs ~2.2 CPU-hours on the
 # AVX2 build machine of 2026-12-07 (its step measured at ~2x the AE's 1.9 s there), left to
 # the training campaign of three seeds a side; the claim stays inconclusive by rule till then.
+_AE_BUDGET = ("the AE trained 2 epochs, the DCGAN behind Algorithm 1 5: a budget in the "
+              "DCGAN's favour; retraining the AE for 5 (~1.9 CPU-hours on this machine) is "
+              "left to the training campaign")
 _HYBRID_BUDGET = ("the hybrid trained 2 epochs, the DCGAN behind E_NN 5: a budget in E_NN's "
                   "favour, which the claim's direction (hybrid worse) benefits from")
 CLAIMS = {
@@ -134,7 +133,7 @@ CLAIMS = {
         "AE lower",
         "the AE reconstructs digits more accurately than Algorithm 1, as in the paper",
         "Algorithm 1 reconstructs digits more accurately than the AE, unlike the paper",
-        rule=Rule("<", ("AE", "E_GD"), (AE, DCGAN)),
+        rule=Rule("<", ("AE", "E_GD"), (AE, DCGAN), unequal_budget=_AE_BUDGET),
     ),
     "letters": Stated(
         "E_GD / AE error ratio, letters vs digits",
@@ -170,7 +169,7 @@ CLAIMS = {
         "the paper's ordering holds: classes are less separable in the GAN's code space than "
         "in the AE's",
         "the paper's ordering does not hold here: {ours}",
-        rule=Rule("<", ("E_NN", "AE"), (ENN, AE)),
+        rule=Rule("<", ("E_NN", "AE"), (ENN, AE), unequal_budget=_AE_BUDGET),
     ),
     # Added by the book after "separability" failed: shown, never counted.
     "egd_separability": Stated(
@@ -184,8 +183,8 @@ CLAIMS = {
         rule=Rule(">", ("DCGAN", "one in twenty"), (DCGAN, ()), fixed_second=True)),
     "completion_mse": Stated(
         "image completion, hidden-pixel MSE: Algorithm 1 vs AE", "GAN suited, AE not",
-        rule=Rule("<", ("Algorithm 1", "AE"), (DCGAN, AE))),
+        rule=Rule("<", ("Algorithm 1", "AE"), (DCGAN, AE), unequal_budget=_AE_BUDGET)),
     "completion_recognised": Stated(
         "completions recognised as the original digit: Algorithm 1 vs AE", "GAN suited, AE not",
-        rule=Rule(">", ("Algorithm 1", "AE"), (DCGAN, AE))),
+        rule=Rule(">", ("Algorithm 1", "AE"), (DCGAN, AE), unequal_budget=_AE_BUDGET)),
 }
