@@ -126,14 +126,14 @@ def decide(relation: str, first, second, *, fixed_second: bool = False,
     bound = f"{z:g} SE = {z * se:.3g}"
     if inside:
         what = (f"within ±{tolerance:g} by more than {bound}" if relation == "≈" else
-                f"|difference| {abs(diff):.3g} > {bound}")
+                f"difference {abs(diff):.3g} > {bound}")
         return Verdict(HOLDS, what, agrees, diff, se)
     if outside:
         what = (f"outside ±{tolerance:g} by more than {bound}" if relation == "≈" else
-                f"opposite sign, |difference| {abs(diff):.3g} > {bound}")
+                f"opposite sign, difference {abs(diff):.3g} > {bound}")
         return Verdict(FAILS, what, agrees, diff, se)
     what = (f"straddles ±{tolerance:g} ({bound})" if relation == "≈" else
-            f"|difference| {abs(diff):.3g} ≤ {bound}")
+            f"difference {abs(diff):.3g} ≤ {bound}")
     return Verdict(INCONCLUSIVE, f"within the seed spread: {what}", agrees, diff, se)
 
 

@@ -54,7 +54,7 @@ def test_table_needs_every_claim_counts_verdicts_and_not_the_books_own(glued):
     table = claims.table().data
     assert "| a number | 42 | 41 | — | — | there |" in table
     assert "C beats a bar *(the book's own finding, not counted)*" in table
-    assert "| **holds** (|difference|" in table
+    assert "| **holds** (difference 0.41 > 2 SE = 0.0115) | there |" in table
     assert (glued["n_agree"], glued["n_compared"]) == (1, 1)
     assert (glued["n_holds"], glued["n_fails"], glued["n_inconclusive"]) == (1, 0, 0)
     assert glued["claims"]["extra"]["own_finding"] is True
