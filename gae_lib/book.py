@@ -225,7 +225,7 @@ class Claims:
         is glued as ``<id>_verdict`` for the section's prose."""
         stated = self._stated(claim_id)
         if agrees is not None and verdict is None:
-            verdict = Verdict(INCONCLUSIVE, f"by rule: 1 run (needs {MIN_RUNS})", bool(agrees),
+            verdict = Verdict(INCONCLUSIVE, f"by rule: 1 run, {MIN_RUNS} needed", bool(agrees),
                               float("nan"), float("nan"))
         claim = Claim(
             claim_id, stated.quantity, stated.paper, ours,

@@ -121,8 +121,8 @@ def decide(relation: str, first, second, *, fixed_second: bool = False,
     if short:
         runs = min(s.n for s in short)
         where = "" if a.fixed or b.fixed else " a side"
-        return Verdict(INCONCLUSIVE, f"by rule: {runs} run{'s' * (runs != 1)}{where} "
-                       f"(needs {min_runs})", agrees, diff, se)
+        return Verdict(INCONCLUSIVE, f"by rule: {runs} run{'s' * (runs != 1)}{where}, "
+                       f"{min_runs} needed", agrees, diff, se)
     bound = f"{z:g} SE = {z * se:.3g}"
     if inside:
         what = (f"within ±{tolerance:g} by more than {bound}" if relation == "≈" else
