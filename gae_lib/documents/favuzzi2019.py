@@ -42,7 +42,7 @@ CONFIGS = [
     TrainConfig("favuzzi2019/dcgan-stacked", "gan", dataset="stacked-mnist", channels=3, epochs=2,
                 shipped=GENERATOR),
     TrainConfig(
-        "favuzzi2019/hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=2,
+        "favuzzi2019/hybrid-stacked", "hybrid", dataset="stacked-mnist", channels=3, epochs=1,
         shipped=CODER),
 ]
 
@@ -74,10 +74,6 @@ NOTES = {
         "were not digits (mean max class probability 0.57). 0.6 halves the KL (~39 nats), so the "
         "posterior fills the prior: samples read as digits (0.76) at a higher test MSE (0.033). "
         "Wall time includes sharing the 2-core CPU with other jobs."
-    ),
-    "hybrid-stacked": (
-        "2 epochs, dcgan-stacked's: the claim 'hybrid_modes' compares their mode coverage at "
-        "equal budgets (it was 1 epoch before)."
     ),
     "enn": (
         "E_NN: encoder trained after the shipped favuzzi2019/dcgan, whose generator stays "
@@ -113,6 +109,9 @@ PATHS_SHARE = 0.05
 _AE_BUDGET = ("the AE trained 2 epochs, the DCGAN behind Algorithm 1 5: a budget in the "
               "DCGAN's favour; retraining the AE for 5 (~1.9 CPU-hours on this machine) is "
               "left to the training campaign")
+_STACKED_BUDGET = ("the Stacked-MNIST hybrid trained 1 epoch, the DCGAN 2: a retraining for 2 "
+                   "was stopped half way (an epoch took 95 min on this session's AVX2 machine, "
+                   "beside other runs), so the hybrid's side had half the budget")
 _HYBRID_BUDGET = ("the hybrid trained 2 epochs, the DCGAN behind E_NN 5: a budget in E_NN's "
                   "favour, which the claim's direction (hybrid worse) benefits from")
 CLAIMS = {
@@ -126,7 +125,8 @@ CLAIMS = {
         "no gain from the hybrid objective, as the paper found",
         "a slightly more even coverage with the hybrid objective, where the paper found none",
         # "No gain" holds only where the hybrid is measurably no better: its KL higher.
-        rule=Rule(">", ("hybrid", "DCGAN"), ((F + "hybrid-stacked",), (F + "dcgan-stacked",))),
+        rule=Rule(">", ("hybrid", "DCGAN"), ((F + "hybrid-stacked",), (F + "dcgan-stacked",)),
+                  unequal_budget=_STACKED_BUDGET),
     ),
     "digits": Stated(
         "digit MSE, AE vs E_GD",
