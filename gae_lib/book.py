@@ -149,13 +149,8 @@ class Claim:
     own_finding: bool = False     # added by the book after a claim failed: never counted
 
 
-OPERATORS = {
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-}
+# The relations a chapter may name: '<=' and '>=' read as '<' and '>' (the rule decides ties).
+RELATIONS = ("<", ">", "<=", ">=", "≈")
 
 
 @dataclass(frozen=True)
@@ -259,8 +254,8 @@ class Claims:
         relation must be the one the chapter names: '<=' reads as '<').  ``labels`` names the
         two sides in the table ("AE 0.0262 (1 run) vs E_GD 0.0446 (1 run)")."""
         stated = self._stated(claim_id)
-        if relation not in OPERATORS and relation != "≈":
-            raise ValueError(f"relation: expected one of {(*OPERATORS, '≈')}, got {relation!r}")
+        if relation not in RELATIONS:
+            raise ValueError(f"relation: expected one of {RELATIONS}, got {relation!r}")
         rule = stated.rule
         if rule is None:
             raise ValueError(f"{claim_id}: a compared claim needs its rule declared with it "
