@@ -186,3 +186,23 @@ def per_epoch(series: dict, ylabel: str, reference: dict | None = None, xlabel: 
     ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.legend(fontsize=8), ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def modes_per_run(panels: dict, collapsed_below: float | None = None) -> plt.Figure:
+    """Modes covered by every training run, a dot per run: ``panels[title] = (of, {label:
+    [modes of each run]})``, one panel per testbed; a dashed line where runs count as
+    collapsed (``collapsed_below`` of the modes), if given."""
+    fig, axes = _panels(len(panels), size=3.4)
+    for ax, (title, (of, runs)) in zip(axes, panels.items()):
+        for x, (label, modes) in enumerate(runs.items()):
+            jitter = np.linspace(-0.18, 0.18, len(modes)) if len(modes) > 1 else [0.0]
+            ax.scatter(x + np.asarray(jitter), modes, s=22, alpha=0.8)
+            ax.plot([x - 0.3, x + 0.3], [np.mean(modes)] * 2, color="black", lw=1.5)
+        if collapsed_below is not None:
+            ax.axhline(collapsed_below * of, color="grey", ls="--", lw=1,
+                       label="collapsed below")
+            ax.legend(fontsize=8, loc="lower right")
+        ax.set_xticks(range(len(runs)), list(runs))
+        ax.set_ylim(-0.5, of + 0.5), ax.set_ylabel(f"modes covered (of {of})")
+        ax.set_title(title, fontsize=10), ax.grid(alpha=0.3, axis="y")
+    return fig

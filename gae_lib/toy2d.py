@@ -127,29 +127,62 @@ def build(cfg: ToyConfig) -> tuple[dict, dict]:
     return nets, opts
 
 
+class ToyTrainer:
+    """``family`` (any family whose step takes x and y, e.g. lazarou2022's aegan, aegan-gan,
+    aegan-aae) training on fresh batches of ``testbed`` from ``seed``, a step at a time: what
+    ``train_run`` loops over and what the live widget advances frame by frame."""
+
+    def __init__(self, family: str, testbed: str, seed: int, **settings):
+        from .families import FAMILIES
+
+        if family not in FAMILIES:
+            raise ValueError(f"family: expected one of {', '.join(FAMILIES)}, got {family!r}")
+        if seed < 0:
+            raise ValueError(f"expected seed >= 0, got {seed}")
+        mixture(testbed)
+        self.spec = FAMILIES[family]
+        self.config = ToyConfig(family, testbed, objective=self.spec.config(), **settings)
+        torch.manual_seed(seed)                 # initial weights and the step's prior draws
+        self.data = torch.Generator().manual_seed(seed + 1)   # the data order
+        self.nets, self.opts = build(self.config)
+        self.rng = torch.get_rng_state()
+        self.seed, self.steps = seed, 0
+
+    def advance(self, steps: int = 1) -> None:
+        """``steps`` training steps.  The global generator is this run's own while it steps,
+        so two trainers advanced in turn (the widget) give what each gives alone."""
+        outside = torch.get_rng_state()
+        torch.set_rng_state(self.rng)
+        try:
+            for _ in range(steps):
+                x = sample(self.config.testbed, self.config.batch_size, self.data)
+                self.spec.step(self.nets, self.opts, x, None, self.config, self.steps)
+                self.steps += 1
+        finally:
+            self.rng = torch.get_rng_state()
+            torch.set_rng_state(outside)
+
+    def samples(self, n: int = SAMPLES, seed: int = 0) -> torch.Tensor:
+        codes = make_prior(self.config.prior, self.config.latent_dim).sample(
+            n, generator=torch.Generator().manual_seed(seed))
+        with torch.no_grad():
+            return self.nets["generator"](codes)
+
+
 def train_run(family: str, testbed: str, seed: int, steps: int, track_every: int = 0,
               **settings) -> ToyRun:
-    """Train ``family`` (any family whose step takes x and y, e.g. lazarou2022's aegan,
-    aegan-gan, aegan-aae) on fresh batches of ``testbed`` for ``steps`` steps from ``seed``."""
-    from .families import FAMILIES
-
-    if family not in FAMILIES:
-        raise ValueError(f"family: expected one of {', '.join(FAMILIES)}, got {family!r}")
-    if steps < 1 or seed < 0:
-        raise ValueError(f"expected steps >= 1 and seed >= 0, got {steps} and {seed}")
-    spec = FAMILIES[family]
-    cfg = ToyConfig(family, testbed, objective=spec.config(), **settings)
-    mixture(testbed)
-    torch.manual_seed(seed)                 # initial weights and the step's prior draws
-    data = torch.Generator().manual_seed(seed + 1)   # the data order
-    nets, opts = build(cfg)
-    run = ToyRun(cfg, seed, steps, 0.0, nets, [])
+    """Train ``family`` on ``testbed`` for ``steps`` steps from ``seed``, measuring coverage
+    every ``track_every`` steps (0: never)."""
+    if steps < 1:
+        raise ValueError(f"expected steps >= 1, got {steps}")
+    trainer = ToyTrainer(family, testbed, seed, **settings)
+    run = ToyRun(trainer.config, seed, steps, 0.0, trainer.nets, [])
     started = time.perf_counter()
-    for i in range(steps):
-        x = sample(testbed, cfg.batch_size, data)
-        spec.step(nets, opts, x, None, cfg, i)
-        if track_every and (i + 1) % track_every == 0:
-            c = coverage(run.samples(), testbed)
-            run.track.append({"step": i + 1, "modes": c.modes, "high_quality": c.high_quality})
+    while trainer.steps < steps:
+        trainer.advance(min(track_every or steps, steps - trainer.steps))
+        if track_every:
+            c = coverage(trainer.samples(), testbed)
+            run.track.append({"step": trainer.steps, "modes": c.modes,
+                              "high_quality": round(c.high_quality, 4)})
     run.seconds = time.perf_counter() - started
     return run

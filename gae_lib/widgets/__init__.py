@@ -1,6 +1,7 @@
 """The chapters' interactive figures.  Each live widget (ipywidgets, needs a kernel) has a
 kernel-free twin in ``static``: a plotly figure whose slider steps were computed in advance,
-so a reader of the website can still move it.  Widgets call the library; they never train."""
+so a reader of the website can still move it.  Widgets call the library; they never train a
+zoo model (``TestbedTraining`` trains MLPs of a few thousand weights on 2-D points, live)."""
 try:
     import ipywidgets  # noqa: F401
     import plotly  # noqa: F401
@@ -15,6 +16,7 @@ from .latent_size import LatentSizeSlider
 from .plane import DecisionPlane
 from .progress import TrainingSnapshots
 from .same_code import SameCodeSliders
+from .testbed import TestbedTraining
 from . import static
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "DecisionPlane",
     "TrainingSnapshots",
     "SameCodeSliders",
+    "TestbedTraining",
     "principal_directions",
     "static",
 ]

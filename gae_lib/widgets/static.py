@@ -21,6 +21,7 @@ from .plane import plane_for
 from .progress import snapshot_png
 from .latent_size import frame_png, latent_size_frames
 from .same_code import same_code_frames
+from .testbed import testbed_frames  # noqa: F401  (the training widget's twin)
 
 GREY = [[0, "black"], [1, "white"]]
 TAB10 = [
