@@ -1,7 +1,7 @@
 """python -m gae_lib train DOCUMENT/MODEL [--epochs N] [--seed S] [--device auto|cpu|cuda]
                                        [--resume] [--ship [--force]] [--limit N]
                                        [--set FIELD=VALUE]
-   python -m gae_lib zoo [--samples DIR]          the shipped checkpoints, by document
+   python -m gae_lib zoo [--samples DIR] [--ledger]  the shipped checkpoints, by document
    python -m gae_lib train-zoo [DOCUMENT] [--models GLOB] [--seeds 0,1,2]
                                [--executor local|slurm] [--jobs N] [--precision P]
                                                   retrain and ship, dependencies first
@@ -82,10 +82,18 @@ def count(text: str) -> int:
     return value
 
 
-def list_zoo(samples: Path | None) -> None:
+def list_zoo(samples: Path | None, ledger: bool = False) -> None:
+    from . import ledger as costs
     from . import zoo
+    rows = costs.model_rows()
+    if ledger:
+        print(costs.text(rows))
+        return
+    totals = costs.by_document(rows)
     for document, names in zoo.by_document().items():
-        print(f"{document}:")
+        t = totals[document]
+        print(f"{document}: {t['models']} models, {t['bytes'] / costs.MB:.1f} MB, "
+              f"{t['cpu_hours']:.2f} CPU-hours of training")
         for name in names:
             info = zoo.read_info(name)   # sha256-checked, as zoo.load reads it
             model = name.split("/", 1)[1]
@@ -179,6 +187,8 @@ def run(argv: list[str] | None = None) -> int:
     zp = sub.add_parser("zoo", help="list the shipped checkpoints, grouped by document")
     zp.add_argument("--samples", type=Path, metavar="DIR",
                     help="also write a PNG grid of 64 prior samples of every shipped generator")
+    zp.add_argument("--ledger", action="store_true",
+                    help="each model's training CPU-hours and megabytes, summed per document")
     tz = sub.add_parser("train-zoo", help="retrain and ship a document's models "
                                           "(dependencies first)")
     tz.add_argument("document", nargs="?", help=f"one of: {', '.join(documents.DOCUMENTS)}")
@@ -218,7 +228,7 @@ def run(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "zoo":
-        list_zoo(args.samples)
+        list_zoo(args.samples, args.ledger)
         return 0
 
     if args.command == "export":
