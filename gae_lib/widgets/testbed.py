@@ -24,6 +24,7 @@ def panel_png(points: torch.Tensor, testbed: str, size: int = SIZE) -> bytes:
     span = SPAN[testbed]
     image = Image.new("RGB", (size, size), "white")
     draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size - 1, size - 1), outline="#cccccc")
 
     def pixel(xy):
         x, y = (min(max(float(v), -span), span) for v in xy)
