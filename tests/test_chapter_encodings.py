@@ -25,18 +25,20 @@ def test_the_parameters_cell_has_every_documented_parameter():
 
 
 def test_ae_reconstructs_digits_far_better_than_e_nn(glued):
-    # 0.0262 vs 0.0821 / 0.0262 vs 0.0821
+    # 0.0185 vs 0.0821 / same (the AE at the DCGAN's 5 epochs)
     assert glued["mse_AE_digits"] < 0.5 * glued["mse_E_NN_digits"]
 
 
-def test_hybrid_encoder_is_worse_than_e_nn_as_the_paper_found(glued):
-    # 0.1023 vs 0.0821 / same
-    assert glued["mse_hybrid_digits"] > 1.1 * glued["mse_E_NN_digits"]
+def test_at_equal_budgets_the_hybrids_encoder_beats_e_nn_unlike_the_paper(glued):
+    # 5 epochs each: 0.0487 vs 0.0821 / same (with 2 epochs against 5 it was 0.1023, worse)
+    assert glued["hybrid_epochs"] == glued["dcgan_epochs"] == 5
+    assert glued["mse_hybrid_digits"] < 0.75 * glued["mse_E_NN_digits"]
+    assert glued["claims"]["hybrid_encoder"]["agrees"] is False
 
 
 def test_hybrid_generator_is_easier_to_invert_than_the_dcgans(glued):
-    # 0.0201 vs 0.0446 / 0.0251 vs 0.0369
-    assert glued["mse_hybrid-E_GD_digits"] < 0.85 * glued["mse_E_GD_digits"]
+    # 0.0275 vs 0.0442 / 0.0335 vs 0.0365 (ratio 0.62 / 0.92 on 40 digits)
+    assert glued["mse_hybrid-E_GD_digits"] < glued["mse_E_GD_digits"]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -46,12 +48,12 @@ def test_noise_is_reconstructed_worst(glued, model):
 
 
 def test_dcgan_samples_look_like_digits_and_ae_samples_do_not(glued):
-    # 0.926 vs 0.379 / 0.924 vs 0.368
-    assert glued["confidence_DCGAN"] > glued["confidence_AE"] + 0.4
+    # 0.926 vs 0.573 / 0.924 vs 0.566 (an AE of 5 epochs; of 2 it was 0.38)
+    assert glued["confidence_DCGAN"] > glued["confidence_AE"] + 0.25
 
 
 def test_density_of_encoding_of_the_dcgan_far_above_the_aes(glued):
-    # DCGAN 24/24 vs AE 6/24, VAE 14/24 / 23/24 vs 0/24, VAE 1/24 (full mode: 199/200 vs 0/200)
+    # DCGAN 24/24 vs AE 2/24, VAE 14/24 / 23/24 vs 0/24, VAE 1/24 (full mode: 199/200 vs 0/200)
     assert glued["doe_DCGAN"] >= glued["doe_AE"] + 0.5
     assert glued["doe_VAE"] > glued["doe_AE"]
     assert glued["doe_low_DCGAN"] <= glued["doe_DCGAN"] <= glued["doe_high_DCGAN"]
@@ -65,8 +67,8 @@ def test_our_e_nn_codes_are_more_separable_than_pixels_unlike_the_paper(glued):
 
 
 def test_algorithm1_completions_are_recognised_more_often_than_the_aes(glued):
-    # 90% / 70% vs 40% of 10 digits (seeds 0 / 1)
-    assert glued["completion_accuracy_masked-Algorithm-1"] >= glued["completion_accuracy_AE"] + 0.2
+    # 90% / 70% vs 50% / 50% of 10 digits (seeds 0 / 1; an AE of 2 epochs had 40%)
+    assert glued["completion_accuracy_masked-Algorithm-1"] > glued["completion_accuracy_AE"] + 0.05
 
 
 def test_paper_vs_book_table_compares_every_headline_number(glued):
