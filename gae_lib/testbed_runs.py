@@ -141,8 +141,9 @@ def sweep(document: str, seeds=None, root: Path = ROOT, force: bool = False, log
         log(f"{path}: every run is there ({len(result['runs'])}); --force runs them anew")
     result["machine"] = {"cpu": cpu_model() or platform.processor(), "torch": torch.__version__,
                          "threads": torch.get_num_threads()}
+    framed = settings["seeds"][0], settings["testbeds"][0]   # the runs that keep frames
     for i, (testbed, family, seed) in enumerate(todo, 1):
-        run = one_run(family, testbed, seed, settings, frames=(seed, testbed) == (settings["seeds"][0], settings["testbeds"][0]))
+        run = one_run(family, testbed, seed, settings, frames=(seed, testbed) == framed)
         result["runs"].append(run)
         result["runs"].sort(key=lambda r: planned(settings).index(key(r)))
         write(document, result, root)

@@ -129,9 +129,11 @@ def testbed_frames(runs: dict[str, dict], testbed: str, title: str):
             parts.append(f"{label} {at['modes']}/{len(means)} modes" if at else label)
         return f"{title}: step {step:,} ({'; '.join(parts)})"
 
+    def coordinate(k: int, axis: int) -> list[list[float]]:
+        return [[p[axis] for p in run["frames"][k]["points"]] for run in runs.values()]
+
     slider = [dict(method="update", label=f"{s:,}",
-                   args=[{"x": [[p[0] for p in run["frames"][k]["points"]] for run in runs.values()],
-                          "y": [[p[1] for p in run["frames"][k]["points"]] for run in runs.values()]},
+                   args=[{"x": coordinate(k, 0), "y": coordinate(k, 1)},
                          {"title.text": caption(s)}, list(range(len(runs)))])
               for k, s in enumerate(steps)]
     fig.update_layout(title=dict(text=caption(steps[0]), font_size=14), height=380,
