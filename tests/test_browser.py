@@ -20,8 +20,9 @@ from gae_lib.site import served
 SCREENSHOTS = REPO / "_build" / "screenshots"
 # The picture a kernel-free figure draws: a heatmap's, or a go.Image's (snapshots as PNG).
 TRACE_IMAGE = ".heatmaplayer image, .imagelayer image"
-# A 3-D figure (the loss surface) draws into a WebGL canvas instead.
-TRACE_DRAWN = f"{TRACE_IMAGE}, .gl-container canvas"
+# A 3-D figure (the loss surface) draws into a WebGL canvas instead; a scatter (the
+# testbed runs' samples) draws its points as paths.
+TRACE_DRAWN = f"{TRACE_IMAGE}, .gl-container canvas, .scatterlayer .trace .points path"
 
 
 @pytest.fixture(scope="module")
