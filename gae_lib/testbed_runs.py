@@ -132,11 +132,13 @@ def sweep(document: str, seeds=None, root: Path = ROOT, force: bool = False, log
         elif not force:
             raise TestbedError(f"{path}: recorded with other settings than "
                                f"{document}'s module fixes now; --force runs them anew")
+    order = {job: i for i, job in enumerate(planned(settings))}
     done = {key(r) for r in result["runs"]}
-    todo = [job for job in planned(settings) if seeds is None or job[2] in seeds]
-    todo = [job for job in todo if force or (job[0], job[1], job[2]) not in done]
+    todo = [job for job in order if (seeds is None or job[2] in seeds)
+            and (force or job not in done)]
     if force:
-        result["runs"] = [r for r in result["runs"] if key(r) not in set(todo)]
+        rerun = set(todo)
+        result["runs"] = [r for r in result["runs"] if key(r) not in rerun]
     if not todo:
         log(f"{path}: every run is there ({len(result['runs'])}); --force runs them anew")
     result["machine"] = {"cpu": cpu_model() or platform.processor(), "torch": torch.__version__,
@@ -145,18 +147,29 @@ def sweep(document: str, seeds=None, root: Path = ROOT, force: bool = False, log
     for i, (testbed, family, seed) in enumerate(todo, 1):
         run = one_run(family, testbed, seed, settings, frames=(seed, testbed) == framed)
         result["runs"].append(run)
-        result["runs"].sort(key=lambda r: planned(settings).index(key(r)))
+        result["runs"].sort(key=lambda r: order[key(r)])
         write(document, result, root)
         log(f"[{i}/{len(todo)}] {testbed} {family} seed {seed}: {run['modes']}/{run['of']} "
             f"modes, {run['high_quality']:.1%} high quality, {run['seconds']:.0f} s")
     return result
 
 
+def seed_list(text: str) -> list[int]:
+    """An argparse type: training seeds as comma-separated whole numbers >= 0."""
+    try:
+        seeds = [int(s) for s in text.split(",")]
+    except ValueError:
+        seeds = [-1]
+    if min(seeds) < 0:
+        raise argparse.ArgumentTypeError(f"expected seeds like 0,1,2, got {text!r}")
+    return seeds
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gae_lib.testbed_runs",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("document")
-    parser.add_argument("--seeds", type=lambda t: [int(s) for s in t.split(",")],
+    parser.add_argument("--seeds", type=seed_list,
                         help="only these training seeds, e.g. 0,1,2")
     parser.add_argument("--out", type=Path, default=ROOT, help="results folder")
     parser.add_argument("--force", action="store_true", help="run recorded runs anew")
