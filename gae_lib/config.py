@@ -63,6 +63,10 @@ class TrainConfig:
     prior: str = "uniform-cube"
     batch_size: int = 128
     epochs: int = 5
+    # A budget in steps (updates of the generator's batch) where an epoch is more than the run
+    # can afford (e.g. Stacked-MNIST's 128,000 images): the run stops after this many steps,
+    # in its last epoch; 0: every step of every epoch.
+    steps: int = 0
     seed: int = 0
     networks: dict[str, NetSpec] = field(default_factory=dict)   # role -> architecture
     optimisers: dict[str, Adam] = field(default_factory=dict)    # trained network -> Adam
@@ -102,6 +106,9 @@ class TrainConfig:
                              f"trained networks {list(family.trained)}")
         if self.snapshot_every < 0 or self.track_every < 0:
             raise ValueError(f"{self.name}: snapshot_every and track_every must be >= 0")
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 0:
+            raise ValueError(f"{self.name}: steps: expected a whole number >= 0 (0: whole "
+                             f"epochs), got {self.steps!r}")
         try:
             check_precision(self.precision)
         except ValueError as err:
@@ -111,6 +118,19 @@ class TrainConfig:
         object.__setattr__(self, "networks", {**family.networks, **self.networks})
         object.__setattr__(self, "optimisers", {**family.optimisers, **self.optimisers})
         object.__setattr__(self, "objective", objective)
+
+    def planned_steps(self, images: int, fit: bool = False) -> int:
+        """The steps this run takes on ``images`` training images: every batch of every epoch,
+        or ``steps`` where it is set -- a ValueError where the epochs cannot hold them, unless
+        ``fit`` (a quick check on a few images: what they hold)."""
+        every = self.epochs * -(-images // self.batch_size)
+        if fit:
+            return min(self.steps or every, every)
+        if self.steps > every:
+            raise ValueError(f"{self.name}: steps {self.steps:,} is more than its {self.epochs} "
+                             f"epoch(s) of {images:,} images in batches of {self.batch_size} "
+                             f"hold ({every:,}); raise epochs or lower steps")
+        return self.steps or every
 
     @property
     def document(self) -> str:

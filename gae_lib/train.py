@@ -227,6 +227,8 @@ def train(
     arithmetic = precision.resolve(cfg.precision, dev)
     train_set = data.in_memory(cfg.dataset, "train", n=limit, seed=cfg.seed)
     steps_per_epoch = -(-len(train_set) // cfg.batch_size)
+    # A quick check on ``limit`` images takes the steps they hold, up to the budget.
+    total_steps = cfg.planned_steps(len(train_set), fit=limit is not None)
     tracker = make_tracker(cfg, out, dev) if cfg.track_every and start < cfg.epochs else None
     for epoch in range(start, cfg.epochs):
         for k, net in nets.items():
@@ -236,15 +238,22 @@ def train(
         )
         sums: dict[str, float] = {}
         counts: dict[str, int] = {}
+        images = 0
         track: list[dict] = []
         t0 = time.time()
+        this_epoch = min(steps_per_epoch, total_steps - epoch * steps_per_epoch)
         bar = tqdm(
             order.split(cfg.batch_size),
+            total=this_epoch,
             desc=f"{cfg.name} epoch {epoch + 1}/{cfg.epochs}",
             disable=not progress,
             leave=True,
         )
         for iteration, idx in enumerate(bar):
+            step = epoch * steps_per_epoch + iteration + 1
+            if step > total_steps:
+                break
+            images += len(idx)
             x, y = train_set.batch(idx)
             x = x.to(dev, memory_format=torch.channels_last)
             # Mixed precision in bfloat16: networks compute in it, return float32 to the losses.
@@ -256,8 +265,7 @@ def train(
             if iteration % 20 == 0:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in step_losses.items()})
             if iteration % PROGRESS_EVERY == 0:
-                write_progress(out, epoch, iteration, steps_per_epoch, cfg, time.time() - t0)
-            step = epoch * steps_per_epoch + iteration + 1
+                write_progress(out, epoch, iteration, this_epoch, cfg, time.time() - t0)
             if tracker is not None and tracker.due(step):
                 track.append(tracker.measure(nets["generator"], step))
         history.append(
@@ -265,7 +273,7 @@ def train(
                 "epoch": epoch + 1,
                 # training alone: the tracked measurements' time is left out
                 "seconds": round(time.time() - t0 - sum(t["seconds"] for t in track), 1),
-                "images": len(train_set),
+                "images": images,
                 **{k: sums[k] / counts[k] for k in sums},
                 **({"track": track} if track else {}),
             }
@@ -274,6 +282,8 @@ def train(
         if snapshots.due(epoch + 1, cfg.snapshot_every, cfg.epochs):
             snapshots.write_png(snapshots.snapshot_images(cfg, nets, dev),
                                 out / "snapshots" / snapshots.file_name(epoch + 1))
+        if (epoch + 1) * steps_per_epoch >= total_steps:
+            break   # a budget in steps ends in this epoch
     for net in nets.values():
         net.eval()
     nets = {k: v.to("cpu", memory_format=torch.contiguous_format) for k, v in nets.items()}
@@ -295,6 +305,7 @@ def train(
         "track": [t for h in history for t in h.get("track", [])],
         "epochs": len(history),
         "images_per_epoch": len(train_set),
+        "steps": sum(-(-h["images"] // cfg.batch_size) for h in history),
         "device": str(dev),
         "device_name": torch.cuda.get_device_name(dev)
         if dev.type == "cuda"

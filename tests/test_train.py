@@ -204,3 +204,25 @@ def test_a_snapshot_splits_back_into_the_images_it_shows(tmp_path):
     assert (back - images).abs().max() <= 1 / 255 + 1e-6   # 8-bit PNG rounding in [-1, 1]
     with pytest.raises(ValueError, match="a snapshot of 64 images"):
         snapshots.split_grid(grid[:, :100])
+
+
+def test_a_budget_in_steps_stops_inside_the_epoch_and_is_recorded(tmp_path, cache):
+    """Stacked-MNIST's epoch is 8,000 steps at batch 16: a run may stop after fewer."""
+    cfg = zoo_config("lazarou2022/stacked-gan-seed0").with_(precision="float32")
+    info = train(cfg.with_(steps=5), tmp_path, limit=160, device="cpu", progress=False,
+                 evaluate=False)
+    assert info["steps"] == 5 and info["epochs"] == 1
+    assert info["history"][0]["images"] == 5 * cfg.batch_size
+    whole = train(cfg.with_(steps=0), tmp_path / "whole", limit=160, device="cpu",
+                  progress=False, evaluate=False)
+    assert whole["steps"] == 10 and whole["history"][0]["images"] == 160
+
+
+def test_a_budget_in_steps_its_epochs_cannot_hold_is_refused():
+    cfg = zoo_config("lazarou2022/stacked-gan-seed0")
+    assert cfg.planned_steps(128_000) == 1_875
+    with pytest.raises(ValueError, match="more than its 1 epoch"):
+        cfg.planned_steps(16_000)
+    assert cfg.planned_steps(160, fit=True) == 10
+    with pytest.raises(ValueError, match="steps: expected a whole number >= 0"):
+        cfg.with_(steps=-1)
