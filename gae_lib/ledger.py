@@ -21,8 +21,16 @@ def cpu_hours(info: dict) -> float:
     return float(info["train_seconds"]) * int(info.get("threads") or 1) / 3600
 
 
+def steps_of(info: dict) -> int:
+    """Training steps (generator updates) of a checkpoint: recorded since budgets in steps
+    (``TrainConfig.steps``), else every batch of every epoch."""
+    if info.get("steps") is not None:
+        return int(info["steps"])
+    return info["epochs"] * -(-info["images_per_epoch"] // info["config"]["batch_size"])
+
+
 def model_rows(root: Path | None = None) -> list[dict]:
-    """One row per shipped model: name, family, epochs, precision, CPU-hours, bytes shipped
+    """One row per shipped model: name, family, epochs, steps, precision, CPU-hours, bytes shipped
     (its weights, JSON and training snapshots)."""
     root = Path(root) if root else zoo.CHECKPOINTS
     files = zoo.read_manifest(root)
@@ -31,7 +39,8 @@ def model_rows(root: Path | None = None) -> list[dict]:
         info = zoo.read_info(name, root)
         size = sum((root / f).stat().st_size for f in files if f.startswith(name + "."))
         rows.append({"name": name, "family": info["config"]["family"],
-                     "epochs": info["epochs"], "precision": info.get("precision", "float32"),
+                     "epochs": info["epochs"], "steps": steps_of(info),
+                     "precision": info.get("precision", "float32"),
                      "cpu_hours": cpu_hours(info), "bytes": size})
     return rows
 
@@ -50,17 +59,18 @@ def by_document(rows: list[dict]) -> dict[str, dict]:
 
 def text(rows: list[dict]) -> str:
     """The ledger as printed: each model, then each document's sums and the zoo's."""
-    lines = [f"{'model':34s} {'family':16s} {'epochs':>6s} {'precision':>9s} "
+    lines = [f"{'model':34s} {'family':16s} {'epochs':>6s} {'steps':>7s} {'precision':>9s} "
              f"{'CPU-h':>6s} {'MB':>6s}"]
     for r in rows:
-        lines.append(f"{r['name']:34s} {r['family']:16s} {r['epochs']:6d} {r['precision']:>9s} "
+        lines.append(f"{r['name']:34s} {r['family']:16s} {r['epochs']:6d} {r['steps']:7d} "
+                     f"{r['precision']:>9s} "
                      f"{r['cpu_hours']:6.2f} {r['bytes'] / MB:6.1f}")
     lines.append("")
     documents = by_document(rows)
     for doc, d in documents.items():
-        lines.append(f"{doc:34s} {d['models']:3d} models {'':15s} "
+        lines.append(f"{doc:34s} {d['models']:3d} models {'':23s} "
                      f"{d['cpu_hours']:6.2f} {d['bytes'] / MB:6.1f}")
-    lines.append(f"{'the zoo':34s} {len(rows):3d} models {'':15s} "
+    lines.append(f"{'the zoo':34s} {len(rows):3d} models {'':23s} "
                  f"{sum(r['cpu_hours'] for r in rows):6.2f} "
                  f"{sum(r['bytes'] for r in rows) / MB:6.1f}")
     return "\n".join(lines)

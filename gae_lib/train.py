@@ -158,6 +158,8 @@ def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: b
         ("it skips the final metrics (--no-evaluate)", not evaluate),
         (f"it trains {cfg.epochs} of the zoo's {configured.epochs} epochs",
          configured is not None and cfg.epochs < configured.epochs),
+        (f"it trains {cfg.steps:,} of the zoo's {configured.steps:,} steps",
+         configured is not None and 0 < cfg.steps < configured.steps),
         (f"no document configures {cfg.name!r}", configured is None)) if bad]
     target = zoo.CHECKPOINTS / f"{cfg.name}.safetensors"
     try:

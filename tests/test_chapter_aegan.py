@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO, assert_claims_table_counts, parameters_of, self_checks_waiting
 
-from gae_lib import testbed_runs
+from gae_lib import testbed_runs, zoo
 from gae_lib.book import glued_values
 from gae_lib.documents import lazarou2022
 from gae_lib.documents.lazarou2022 import CLAIMS, COLLAPSE_KL, SEEDS
@@ -110,6 +110,23 @@ def test_what_the_testbed_section_says_of_its_runs(glued):
     assert glued["tb_collapsed_all_AAE"] < glued["tb_collapsed_all_GAN"]
 
 
+def test_the_stacked_mnist_runs_are_the_configured_ones(glued):
+    """Three seeds a family, each the configured steps, counted on the VEEGAN protocol's
+    26,000 samples; the counts the chapter shows are those the models' JSONs record."""
+    assert glued["st_seeds"] == 3 and glued["st_steps"] == lazarou2022.STACKED_STEPS
+    assert glued["n_stacked"] == 26_000
+    for kind, names in lazarou2022.STACKED.items():
+        label = {"gan": "GAN", "aegan": "AEGAN", "aae": "AAE"}[kind]
+        infos = [zoo.read_info(n) for n in names]
+        assert [i["steps"] for i in infos] == [lazarou2022.STACKED_STEPS] * 3
+        assert [i["config"]["latent_dim"] for i in infos] == [32] * 3
+        assert [i["config"]["batch_size"] for i in infos] == [16] * 3
+        modes = [i["metrics"]["modes_covered"] for i in infos]
+        assert glued[f"st_modes_{label}"] == pytest.approx(sum(modes) / 3)
+        below = lazarou2022.TESTBED_COLLAPSED_BELOW * 1000
+        assert glued[f"st_collapsed_{label}"] == sum(m < below for m in modes)
+
+
 def test_paper_vs_book_table_checks_every_claim(glued):
     assert_claims_table_counts(glued, CLAIMS)
 
@@ -117,10 +134,13 @@ def test_paper_vs_book_table_checks_every_claim(glued):
 def test_each_claim_outcome_follows_from_its_numbers(glued):
     claims = glued["claims"]
     c = claims["collapse"]
-    # one value per testbed run, both testbeds: collapsed (1) or not (0)
-    assert (sum(c["first"]), sum(c["second"])) == (glued["tb_collapsed_all_GAN"],
-                                                   glued["tb_collapsed_all_AEGAN"])
-    assert len(c["first"]) == len(c["second"]) == glued["tb_runs_per_family"] == 20
+    # one value per testbed run, the two mixtures and Stacked-MNIST: collapsed (1) or not (0)
+    assert (sum(c["first"]), sum(c["second"])) == (glued["collapsed_all_GAN"],
+                                                   glued["collapsed_all_AEGAN"])
+    for family in ("GAN", "AEGAN"):
+        assert glued[f"collapsed_all_{family}"] == (glued[f"tb_collapsed_all_{family}"]
+                                                    + glued[f"st_collapsed_{family}"])
+    assert len(c["first"]) == len(c["second"]) == glued["runs_all"] == 20 + 3
     assert c["agrees"] == (c["value"] > c["versus"])
     for claim_id in ("sample_quality", "stability"):   # three training seeds a side
         assert len(claims[claim_id]["first"]) == len(claims[claim_id]["second"]) == 3

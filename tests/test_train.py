@@ -226,3 +226,10 @@ def test_a_budget_in_steps_its_epochs_cannot_hold_is_refused():
     assert cfg.planned_steps(160, fit=True) == 10
     with pytest.raises(ValueError, match="steps: expected a whole number >= 0"):
         cfg.with_(steps=-1)
+
+
+def test_shipping_refuses_fewer_steps_than_the_zoo_configures():
+    from gae_lib.train import check_shipping
+    cfg = zoo_config("lazarou2022/stacked-gan-seed0")
+    with pytest.raises(ValueError, match="it trains 100 of the zoo's 1,875 steps"):
+        check_shipping(cfg.with_(steps=100), None, True, False)
