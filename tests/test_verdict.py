@@ -79,11 +79,13 @@ def test_a_record_is_recomputed_from_its_runs():
 STATED = {doc: getattr(module, "CLAIMS", {}) for doc, module in documents.DOCUMENTS.items()}
 
 
-def budget(side: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(epochs, batch size) of a side's models; an encoder trained after a frozen generator
-    (E_NN) is not a budget of the generative model, the side's DCGAN is."""
+def budget(side: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """(epochs, batch size, steps: 0 for whole epochs) of a side's models; an encoder trained
+    after a frozen generator (E_NN) is not a budget of the generative model, the side's DCGAN
+    is."""
     configs = [documents.config(name) for name in side]
-    return sorted({(c.epochs, c.batch_size) for c in configs if c.family != "encoder-for-gan"})
+    return sorted({(c.epochs, c.batch_size, c.steps) for c in configs
+                   if c.family != "encoder-for-gan"})
 
 
 @pytest.mark.parametrize("document", [d for d, c in STATED.items() if c])
@@ -107,7 +109,7 @@ def test_the_sides_of_a_claim_had_equal_budgets_or_say_why(document):
         if budgets[0] != budgets[1]:
             assert rule.unequal_budget, (
                 f"{document}:{claim_id}: sides trained {budgets[0]} vs {budgets[1]} "
-                f"(epochs, batch) and the rule does not say why")
+                f"(epochs, batch, steps) and the rule does not say why")
 
 
 def test_the_books_own_findings_are_marked():
