@@ -10,7 +10,9 @@ and the AAE 0.35 s, so one epoch each is what the book's CPU budget allows (the 
 300,000 steps, 160 times longer).  Every 125 steps the loop measures 2,000 samples of fixed
 codes (Frechet distance, class shares; ``gae_lib.tracking``): the chapter's view of collapse
 during training.  Shipped in float16: generators, and the encoders the chapter uses (the AAE's
-and seed 0's AEGAN's); discriminators are not shown, so not shipped.
+and seed 0's AEGAN's); discriminators are not shown, so not shipped.  The collapse claim itself
+is judged on the testbeds fixed below: two 2-D mixtures (``gae_lib.testbed_runs``) and
+Stacked-MNIST (nine zoo models, ``STACKED``).
 """
 from __future__ import annotations
 
