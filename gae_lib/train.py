@@ -164,8 +164,9 @@ def check_shipping(cfg: TrainConfig, limit: int | None, evaluate: bool, force: b
     target = zoo.CHECKPOINTS / f"{cfg.name}.safetensors"
     try:
         old = zoo.read_info(cfg.name)
+        stopped = f", {old['steps']:,} steps" if old.get("steps") else ""
         shipped = (f"the shipped {cfg.name} ({old['epochs']} epochs on "
-                   f"{old['images_per_epoch']:,} images, {len(old['metrics'])} metrics)")
+                   f"{old['images_per_epoch']:,} images{stopped}, {len(old['metrics'])} metrics)")
     except zoo.CheckpointError as err:   # not shipped yet, or damaged: the retraining mends it
         shipped = (f"nothing shipped yet at {target}" if f"{cfg.name}.json" not in
                    zoo.read_manifest(zoo.CHECKPOINTS) else f"the damaged {target} ({err})")
