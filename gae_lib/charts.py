@@ -201,7 +201,8 @@ def modes_per_run(panels: dict, collapsed_below: float | None = None) -> plt.Fig
         if collapsed_below is not None:
             ax.axhline(collapsed_below * of, color="grey", ls="--", lw=1,
                        label="collapsed below")
-            ax.legend(fontsize=8, loc="best")   # not over a family's dots
+            # below the axes: inside, it hides the dots of runs at the top or bottom
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
         ax.set_xticks(range(len(runs)), list(runs))
         ax.set_ylim(-0.5, of + 0.5), ax.set_ylabel(f"modes covered (of {of})")
         ax.set_title(title, fontsize=10), ax.grid(alpha=0.3, axis="y")
