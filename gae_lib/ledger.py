@@ -22,11 +22,17 @@ def cpu_hours(info: dict) -> float:
 
 
 def steps_of(info: dict) -> int:
-    """Training steps (generator updates) of a checkpoint: recorded since budgets in steps
+    """Training steps (batches drawn) of a checkpoint: recorded since budgets in steps
     (``TrainConfig.steps``), else every batch of every epoch."""
     if info.get("steps") is not None:
         return int(info["steps"])
     return info["epochs"] * -(-info["images_per_epoch"] // info["config"]["batch_size"])
+
+
+def generator_updates(info: dict) -> int:
+    """The generator's updates: one a step, or one per ``n_critic`` batches where the family
+    trains a critic several times per generator step (the WGAN-GP)."""
+    return steps_of(info) // int(info["config"].get("objective", {}).get("n_critic", 1))
 
 
 def model_rows(root: Path | None = None) -> list[dict]:

@@ -132,6 +132,18 @@ def load_state(out: Path, nets, opts, cfg: TrainConfig) -> tuple[int, list]:
     return meta["epoch"], meta["history"]
 
 
+def check_resumable(history: list, start: int, cfg: TrainConfig, images: int, out: Path) -> None:
+    """A step budget ends a run inside an epoch; a resume starts at the next epoch, so going on
+    from such a run would skip the rest of the stopped one: refuse it (a finished run may still
+    be resumed to evaluate and ship it again)."""
+    if start < cfg.epochs and history and history[-1].get("images", images) < images:
+        raise ValueError(
+            f"--resume: {out} stopped inside epoch {start} after {history[-1]['images']:,} of "
+            f"its {images:,} images (a budget in steps); a resume starts at the next epoch and "
+            f"would skip the rest of that one. Train it anew with the larger budget "
+            f"(without --resume, or with --out elsewhere)")
+
+
 def safe_open_epoch(path: Path) -> int | None:
     """The epoch recorded in a state file's metadata (None for a run saved before it was)."""
     from safetensors import safe_open
@@ -232,6 +244,7 @@ def train(
     steps_per_epoch = -(-len(train_set) // cfg.batch_size)
     # A quick check on ``limit`` images takes the steps they hold, up to the budget.
     total_steps = cfg.planned_steps(len(train_set), fit=limit is not None)
+    check_resumable(history, start, cfg, len(train_set), out)
     tracker = make_tracker(cfg, out, dev) if cfg.track_every and start < cfg.epochs else None
     for epoch in range(start, cfg.epochs):
         for k, net in nets.items():

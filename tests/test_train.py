@@ -218,6 +218,18 @@ def test_a_budget_in_steps_stops_inside_the_epoch_and_is_recorded(tmp_path, cach
     assert whole["steps"] == 10 and whole["history"][0]["images"] == 160
 
 
+def test_a_run_stopped_inside_an_epoch_is_not_resumed_past_it(tmp_path, cache):
+    """Resuming at the next epoch would skip the rest of the one a step budget cut short."""
+    cfg = zoo_config("lazarou2022/stacked-gan-seed0").with_(precision="float32", steps=5)
+    train(cfg, tmp_path, limit=160, device="cpu", progress=False, evaluate=False)
+    with pytest.raises(ValueError, match="stopped inside epoch 1 after 80 of its 160 images"):
+        train(cfg.with_(epochs=2), tmp_path, limit=160, resume=True, device="cpu",
+              progress=False, evaluate=False)
+    again = train(cfg, tmp_path, limit=160, resume=True, device="cpu", progress=False,
+                  evaluate=False)   # finished: evaluated and shipped again, nothing trained
+    assert again["steps"] == 5 and len(again["history"]) == 1
+
+
 def test_a_budget_in_steps_its_epochs_cannot_hold_is_refused():
     cfg = zoo_config("lazarou2022/stacked-gan-seed0")
     assert cfg.planned_steps(128_000) == 1_875
