@@ -183,7 +183,11 @@ def per_epoch(series: dict, ylabel: str, reference: dict | None = None, xlabel: 
         ax.set_yscale("log")
     for label, value in (reference or {}).items():
         ax.axhline(value, color="black", ls="--", lw=1, label=label)
-    ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.legend(fontsize=8), ax.grid(alpha=0.3)
+    ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.grid(alpha=0.3)
+    if len(series) + len(reference or {}) > 4:   # many lines: a legend inside would hide some
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    else:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -13,7 +13,9 @@ from gae_lib.train import train
 
 
 def tiny(track_every: int) -> TrainConfig:
-    return zoo_config("lazarou2022/gan-seed0").with_(track_every=track_every, snapshot_every=0)
+    # whole epochs in batches of 32, so that the tracked steps below are few and round
+    return zoo_config("lazarou2022/gan-seed0").with_(track_every=track_every, snapshot_every=0,
+                                                     batch_size=32, steps=0)
 
 
 @pytest.fixture(autouse=True)

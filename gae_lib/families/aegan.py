@@ -8,7 +8,8 @@ premise), by the networks a configuration has: the GAN (G, D_x: eq. 2 alone, fam
 Settings follow the author's Keras code (the paper gives none): L1 image reconstruction
 weighted 10, squared-error latent reconstruction weighted 5, discriminator targets 0.95 / 0.05,
 Adam 2e-4 for G and E and 5e-4 for the discriminators (beta1 0.5), gradient norms clipped at
-1, LayerNorm in place of BatchNorm, a 16-D Gaussian code, batches of 32.
+1, LayerNorm in place of BatchNorm.  The code size and batch are the configuration's: the zoo
+uses the paper's stated 32-D N(0, I) code and minibatch of 16 (the author's code: 16-D, 32).
 
 Eqs. 4-5 of the paper swap the sampling distributions (a typo): the codes D_z is shown as
 real are prior samples z ~ p(z); the encoded ones are E(x) with x ~ p_data.
