@@ -200,9 +200,7 @@ def write_progress(out: Path, epoch: int, step: int, steps: int, cfg: TrainConfi
 
 def make_tracker(cfg: TrainConfig, out: Path, dev: torch.device) -> tracking.Tracker:
     # Loading the classifier builds a network, which draws its initial weights from the
-    # global RNG: forked, so that a tracked run trains exactly as an untracked one.  (The
-    # lazarou2022 models were trained at commit 5f14430, before this fork: their prior
-    # samples come from a stream shifted by that draw.)
+    # global RNG: forked, so that a tracked run trains exactly as an untracked one.
     with torch.random.fork_rng(devices=[]):
         return tracking.Tracker(cfg, zoo.load(CLASSIFIER)["classifier"], out, dev)
 
